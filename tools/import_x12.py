@@ -79,7 +79,7 @@ def chunk_for(code_set: str, code: str) -> str:
     return f"rarc/N{low:03d}-N{low + 99:03d}.yaml"
 
 
-def successors(row: dict[str, str]) -> list[str]:
+def successors(row: dict[str, str], code_set: str) -> list[str]:
     if row["status"] != "deactivated":
         return []
     found: list[str] = []
@@ -87,6 +87,11 @@ def successors(row: dict[str, str]) -> list[str]:
         for pattern in (_SUCCESSOR, _REPLACEMENTS):
             for match in pattern.finditer(text):
                 found += re.findall(r"[A-Z]{0,2}\d+", match.group(1))
+
+    if code_set == "rarc":
+        # A RARC retired in favour of a CARC names it across code sets.
+        found = [c if re.fullmatch(r"(?:M|MA|N)\d+", c) else f"carc:{c}"
+                 for c in found]
 
     return list(dict.fromkeys(found))
 
@@ -117,7 +122,7 @@ def read_list(path: pathlib.Path, code_set: str) -> dict[str, dict[str, Any]]:
                 "start": _datafile.iso(start),
                 "last_modified": _datafile.iso(row.get("last_modified", "")),
                 "stop": _datafile.iso(row.get("stop_date", "")),
-                "replaced_by": successors(row),
+                "replaced_by": successors(row, code_set),
                 "official_sha256": fingerprint(row["description"]),
             }
 

@@ -1,0 +1,188 @@
+"""
+denialkit: healthcare claim denial codes in plain words.
+
+Look up any X12 CARC, RARC or group code, or a specialty code such as
+``R2``, and get our own plain explanation, its status and dates, and for
+denials the causes, prevention checklist and appeal guidance, stamped with
+the dataset release that answered::
+
+    >>> import denialkit
+    >>> result = denialkit.lookup("CO-50", release="2026.1")
+    >>> result.code_set, result.code, result.release
+    ('carc', '50', '2026.1')
+
+Appeal letters live in :mod:`denialkit.appeals` and the X12 835 reader in
+:mod:`denialkit.remit`; importing this package loads neither.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Final
+
+from . import _release
+from ._codes import (
+    CATEGORIES,
+    CODE_SETS,
+    GROUP_CODES,
+    AppealGuidance,
+    Category,
+    CodeRef,
+    CodeSet,
+    DenialCode,
+    Editorial,
+    Fact,
+    GroupCode,
+    LookupResult,
+    Related,
+    RemitMapping,
+    Revision,
+    Source,
+    Validity,
+)
+from ._dataset import (
+    CodeChange,
+    Dataset,
+    FieldChange,
+    ReleaseDiff,
+    SearchHit,
+)
+from ._version import LATEST_RELEASE, __version__
+from .exceptions import (
+    AmbiguousCodeError,
+    CodeSyntaxError,
+    DataFileError,
+    DenialKitError,
+    MissingFieldsError,
+    ReleaseIntegrityError,
+    RemittanceError,
+    TemplateError,
+    UnknownCodeError,
+    UnknownReleaseError,
+)
+
+__all__ = [
+    "CATEGORIES",
+    "CODE_SETS",
+    "GROUP_CODES",
+    "LATEST_RELEASE",
+    "AmbiguousCodeError",
+    "AppealGuidance",
+    "Category",
+    "CodeChange",
+    "CodeRef",
+    "CodeSet",
+    "CodeSyntaxError",
+    "DataFileError",
+    "Dataset",
+    "DenialCode",
+    "DenialKitError",
+    "Editorial",
+    "Fact",
+    "FieldChange",
+    "GroupCode",
+    "LookupResult",
+    "MissingFieldsError",
+    "Related",
+    "ReleaseDiff",
+    "ReleaseIntegrityError",
+    "RemitMapping",
+    "RemittanceError",
+    "Revision",
+    "SearchHit",
+    "Source",
+    "TemplateError",
+    "UnknownCodeError",
+    "UnknownReleaseError",
+    "Validity",
+    "__version__",
+    "load",
+    "lookup",
+    "releases",
+]
+
+_datasets: dict[str, Dataset] = {}
+
+# Answers of lookup() on the newest release without a date, by query
+# string.  Results are frozen and releases never change, so a repeated
+# query (the common case when reading remittances) is one dict read.
+_warm: dict[str, LookupResult] = {}
+_WARM_LIMIT: Final = 20_000
+
+
+def load(release: str | None = None) -> Dataset:
+    """
+    Load a dataset release, the newest when *release* is ``None``.
+
+    Each release is read and checked against its sha256 once per process.
+
+    Args:
+        release: A release id such as ``"2026.1"``; see :func:`releases`.
+
+    Raises:
+        UnknownReleaseError: no such release is installed.
+        ReleaseIntegrityError: the installed release files were altered.
+
+    >>> load("2026.1").release
+    '2026.1'
+
+    Added in 0.1.0.
+    """
+    release = release or LATEST_RELEASE
+    dataset = _datasets.get(release)
+    if dataset is None:
+        dataset = Dataset._from_release(release)
+        _datasets[release] = dataset
+
+    return dataset
+
+
+def releases() -> list[str]:
+    """
+    Every dataset release this installation ships, oldest first.
+
+    >>> releases()[0]
+    '2026.1'
+
+    Added in 0.1.0.
+    """
+    return _release.release_ids()
+
+
+def lookup(
+    code: str,
+    *,
+    as_of: datetime.date | None = None,
+    release: str | None = None,
+) -> LookupResult:
+    """
+    Look up one code in a dataset release (the newest by default).
+
+    Args:
+        code: ``"CO-50"``, ``"co 50"``, ``"50"``, ``"N386"``, ``"R2"``,
+            ``"carc:B2"``, …
+        as_of: A date of service; ``result.validity`` then tells whether
+            the code could be used on it.
+        release: A release id to pin; see :func:`releases`.
+
+    Raises:
+        CodeSyntaxError: *code* is of no accepted form.
+        AmbiguousCodeError: a bare code exists in several code sets.
+        UnknownCodeError: no such code; close codes are suggested.
+
+    >>> lookup("42", as_of=datetime.date(2020, 1, 1)).validity.state
+    'deactivated'
+
+    Added in 0.1.0.
+    """
+    if as_of is None and release is None:
+        result = _warm.get(code)
+        if result is not None:
+            return result
+        result = load().lookup(code)
+        if len(_warm) >= _WARM_LIMIT:
+            _warm.clear()
+        _warm[code] = result
+        return result
+
+    return load(release).lookup(code, as_of=as_of)

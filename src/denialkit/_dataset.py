@@ -1,0 +1,448 @@
+"""
+Datasets: one frozen release of every code, with lookup, search and diff.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from . import _release
+from ._codes import (
+    CODE_SETS,
+    Category,
+    CodeRef,
+    CodeSet,
+    DenialCode,
+    Editorial,
+    LookupResult,
+    Source,
+)
+from .exceptions import AmbiguousCodeError, UnknownCodeError
+
+_log = logging.getLogger(__name__)
+
+# The fields compared by Dataset.diff, in the order they are reported.
+DIFF_FIELDS = (
+    "status",
+    "start",
+    "last_modified",
+    "stop",
+    "replaced_by",
+    "title",
+    "summary",
+    "category",
+    "adjustment",
+    "remark_type",
+    "family",
+    "maps_to",
+    "aliases",
+    "keywords",
+    "note",
+    "official_text",
+)
+
+
+class Dataset:
+    """
+    One dataset release: every code of every code set, read-only.
+
+    Get one with :func:`denialkit.load`.  Records are built on first use
+    and kept, so looking up the same code twice returns the same object.
+
+    >>> import denialkit
+    >>> dataset = denialkit.load("2026.1")
+    >>> dataset.get("carc", "50").code_set
+    'carc'
+
+    Added in 0.1.0.
+    """
+
+    __slots__ = (
+        "_by_code",
+        "_editorial",
+        "_editorial_overlay",
+        "_listed_on",
+        "_records",
+        "_rows",
+        "_sources",
+        "built",
+        "release",
+        "source_lists",
+    )
+
+    def __init__(
+        self,
+        release: str,
+        *,
+        rows: dict[str, list[Any]],
+        built: str,
+        source_lists: dict[str, Any],
+    ) -> None:
+        self.release = release
+        self.built = datetime.date.fromisoformat(built)
+        self.source_lists = source_lists
+        self._rows = rows
+        self._records: dict[str, DenialCode] = {}
+        self._editorial: dict[str, Any] | None = None
+        self._editorial_overlay: dict[str, Editorial] = {}
+        self._sources: dict[str, Source] = {}
+        self._listed_on = {
+            code_set: _date(info.get("captured"))
+            for code_set, info in source_lists.items()
+        }
+        by_code: dict[str, list[str]] = {}
+        for key in rows:
+            by_code.setdefault(key.partition(":")[2], []).append(key)
+        self._by_code = by_code
+
+    @classmethod
+    def _from_release(cls, release: str) -> Dataset:
+        info = _release.release_info(release)
+        raw = _release.read_verified(release, "codes")
+        rows = {f"{row[0]}:{row[1]}": row for row in raw["codes"]}
+        _log.debug("Loaded dataset release %s: %d codes.", release, len(rows))
+
+        return cls(
+            release,
+            rows=rows,
+            built=info["built"],
+            source_lists=info.get("sources", {}),
+        )
+
+    def __repr__(self) -> str:
+        return f"<Dataset release={self.release} codes={len(self._rows)}>"
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[DenialCode]:
+        for key in self._rows:
+            yield self._record(key)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self._rows
+
+    def codes(self, code_set: CodeSet | None = None) -> list[DenialCode]:
+        """
+        Every record, or those of one code set, in release order.
+        """
+        return [
+            record
+            for record in self
+            if code_set is None or record.code_set == code_set
+        ]
+
+    def get(self, code_set: CodeSet, code: str) -> DenialCode:
+        """
+        The record of *code* in *code_set*.
+
+        Raises:
+            UnknownCodeError: the code is not in this release.
+        """
+        key = f"{code_set}:{code}"
+        if key not in self._rows:
+            raise UnknownCodeError(
+                code,
+                code_set=code_set,
+                release=self.release,
+                suggestions=self._suggest(code, code_set),
+            )
+
+        return self._record(key)
+
+    def lookup(
+        self, code: str | CodeRef, *, as_of: datetime.date | None = None
+    ) -> LookupResult:
+        """
+        Find a code as people write it and payers send it.
+
+        Args:
+            code: ``"CO-50"``, ``"50"``, ``"N386"``, ``"R2"``,
+                ``"carc:B2"`` … (see :meth:`CodeRef.parse`), or a parsed
+                :class:`CodeRef`.
+            as_of: A date of service; the result's ``validity`` then says
+                whether the code could be used that day.
+
+        Raises:
+            CodeSyntaxError: the string is of no accepted form.
+            AmbiguousCodeError: a bare code exists in several code sets.
+            UnknownCodeError: no such code; close codes are suggested.
+
+        >>> import denialkit
+        >>> result = denialkit.load("2026.1").lookup("CO-50")
+        >>> (result.code_set, result.code, result.ref.group, result.release)
+        ('carc', '50', 'CO', '2026.1')
+        """
+        if isinstance(code, CodeRef):
+            ref, query = code, str(code)
+        else:
+            ref, query = CodeRef.parse(code), code
+        key = self._resolve(ref)
+        record = self._record(key)
+        group = self._record(f"group:{ref.group}") if ref.group else None
+        resolved = CodeRef(record.code_set, record.code, ref.group)
+
+        return LookupResult(
+            query=query,
+            ref=resolved,
+            record=record,
+            release=self.release,
+            group=group,
+            validity=record.valid_on(as_of) if as_of else None,
+        )
+
+    def filter(
+        self,
+        *,
+        code_set: CodeSet | None = None,
+        category: Category | None = None,
+        status: str | None = None,
+        adjustment: str | None = None,
+        appealable: bool | None = None,
+    ) -> list[DenialCode]:
+        """
+        The records that match every condition given.
+        """
+        found = []
+        for record in self:
+            if code_set and record.code_set != code_set:
+                continue
+            if category and record.category != category:
+                continue
+            if status and record.status != status:
+                continue
+            if adjustment and record.adjustment != adjustment:
+                continue
+            if appealable is not None and record.is_appealable != appealable:
+                continue
+            found.append(record)
+
+        return found
+
+    def search(self, text: str, *, limit: int = 20) -> list[SearchHit]:
+        """
+        Rank records by how well they match *text*.
+
+        Matches on the code itself, then on words of the title, aliases,
+        keywords, category and summary.  Current codes rank before
+        deactivated ones, CARCs before RARCs, at equal scores.
+
+        >>> import denialkit
+        >>> denialkit.load("2026.1").search("CO-197")[0].record.code
+        '197'
+        """
+        from ._search import search
+
+        return search(self, text, limit=limit)
+
+    def diff(self, other: Dataset) -> ReleaseDiff:
+        """
+        What changed from this release to *other*, field by field.
+
+        Added in 0.1.0.
+        """
+        from ._diff import diff
+
+        return diff(self, other)
+
+    def _resolve(self, ref: CodeRef) -> str:
+        if ref.code_set:
+            key = f"{ref.code_set}:{ref.code}"
+            if key in self._rows:
+                return key
+            raise UnknownCodeError(
+                ref.code,
+                code_set=ref.code_set,
+                release=self.release,
+                suggestions=self._suggest(ref.code, ref.code_set),
+            )
+        keys = self._by_code.get(ref.code, [])
+        if len(keys) == 1:
+            return keys[0]
+        if keys:
+            raise AmbiguousCodeError(
+                ref.code, candidates=keys, release=self.release
+            )
+
+        raise UnknownCodeError(
+            ref.code,
+            code_set=None,
+            release=self.release,
+            suggestions=self._suggest(ref.code, None),
+        )
+
+    def _suggest(self, code: str, code_set: str | None) -> list[str]:
+        import difflib
+
+        pool = [
+            key.partition(":")[2] if code_set else key
+            for key in self._rows
+            if code_set is None or key.startswith(f"{code_set}:")
+        ]
+        target = code if code_set else code.upper()
+        if code_set is None:
+            pool_codes = {key.partition(":")[2]: key for key in pool}
+            close = difflib.get_close_matches(target, pool_codes, n=4)
+            return [pool_codes[c] for c in close]
+
+        return difflib.get_close_matches(target, pool, n=4, cutoff=0.6)
+
+    def _record(self, key: str) -> DenialCode:
+        record = self._records.get(key)
+        if record is None:
+            row = self._rows[key]
+            record = _release.decode_code(
+                row,
+                release=self.release,
+                listed_on=self._listed_on.get(row[0]),
+                editorial=lambda: self._load_editorial(key),
+            )
+            self._records[key] = record
+
+        return record
+
+    def _load_editorial(self, key: str) -> Editorial | None:
+        if key in self._editorial_overlay:
+            return self._editorial_overlay[key]
+        if self._editorial is None:
+            raw = _release.read_verified(self.release, "editorial")
+            self._sources = _release.decode_sources(raw["sources"])
+            self._editorial = raw["codes"]
+        entry = self._editorial.get(key)
+        if entry is None:
+            return None
+
+        return _release.decode_editorial(entry, self._sources)
+
+    def _replace(self, records: Iterable[DenialCode]) -> Dataset:
+        """
+        A copy of this dataset with *records* added or replacing others.
+        """
+        copy = Dataset(
+            self.release,
+            rows=dict(self._rows),
+            built=self.built.isoformat(),
+            source_lists=self.source_lists,
+        )
+        copy._records = dict(self._records)
+        copy._editorial = self._editorial
+        copy._sources = self._sources
+        copy._editorial_overlay = dict(self._editorial_overlay)
+        for record in records:
+            if record.key not in copy._rows:
+                copy._rows[record.key] = [record.code_set, record.code]
+                copy._by_code.setdefault(record.code, []).append(record.key)
+            copy._records[record.key] = record
+
+        return copy
+
+
+@attrs.frozen(kw_only=True)
+class SearchHit:
+    """
+    One search result with its score (higher is better).
+
+    Added in 0.1.0.
+    """
+
+    record: DenialCode
+    score: float
+
+
+@attrs.frozen(kw_only=True)
+class FieldChange:
+    """
+    One field of one code that differs between two releases.
+
+    Added in 0.1.0.
+    """
+
+    field: str
+    old: Any
+    new: Any
+
+
+@attrs.frozen(kw_only=True)
+class CodeChange:
+    """
+    Every changed field of one code between two releases.
+
+    Added in 0.1.0.
+    """
+
+    key: str
+    changes: tuple[FieldChange, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ReleaseDiff:
+    """
+    What changed between two dataset releases.
+
+    Added in 0.1.0.
+    """
+
+    old: str
+    new: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    deactivated: tuple[str, ...]
+    reactivated: tuple[str, ...]
+    changed: tuple[CodeChange, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        """
+        Whether the two releases hold the same data.
+        """
+        return not (self.added or self.removed or self.changed)
+
+    def to_dict(self) -> dict[str, Any]:
+        """
+        The diff as plain JSON-ready data.
+        """
+        return {
+            "old": self.old,
+            "new": self.new,
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "deactivated": list(self.deactivated),
+            "reactivated": list(self.reactivated),
+            "changed": {
+                change.key: {
+                    c.field: {"old": _plain(c.old), "new": _plain(c.new)}
+                    for c in change.changes
+                }
+                for change in self.changed
+            },
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if attrs.has(type(value)):
+        return {k: _plain(v) for k, v in attrs.asdict(value, recurse=False).items()}
+
+    return value
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+__all__ = [
+    "CODE_SETS",
+    "CodeChange",
+    "Dataset",
+    "FieldChange",
+    "ReleaseDiff",
+    "SearchHit",
+]

@@ -1,0 +1,280 @@
+"""
+Read frozen dataset releases shipped inside the package.
+
+A release is two JSON files under ``denialkit/releases/<id>/``:
+``codes.json`` (one compact row per code) and ``editorial.json`` (the
+guidance, loaded only when a record's ``editorial`` is first read).
+``releases/manifest.json`` lists every release with the sha256 of each
+file; a file that does not match is refused.  YAML is never read here:
+releases are built from ``data/`` by ``tools/build_release.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any, Final
+
+from ._codes import (
+    AppealGuidance,
+    DenialCode,
+    Editorial,
+    Fact,
+    Related,
+    RemitMapping,
+    Revision,
+    Source,
+)
+from .exceptions import ReleaseIntegrityError, UnknownReleaseError
+
+_log = logging.getLogger(__name__)
+
+FORMAT: Final = 1
+
+# The order of the columns in each row of codes.json.
+FIELDS: Final = (
+    "code_set",
+    "code",
+    "status",
+    "start",
+    "last_modified",
+    "stop",
+    "replaced_by",
+    "title",
+    "summary",
+    "category",
+    "adjustment",
+    "remark_type",
+    "family",
+    "maps_to",
+    "aliases",
+    "keywords",
+    "note",
+    "source_url",
+    "has_editorial",
+)
+
+
+def read_resource(name: str) -> bytes:
+    """
+    Read ``denialkit/releases/<name>`` from wherever the package lives.
+
+    The package's own loader reads it, which works in a checkout, an
+    editable install, a wheel and a zip alike.  We avoid
+    ``importlib.resources`` on this path because importing it costs more
+    than the rest of a first lookup (measured in benchmarks/); it is the
+    fallback for loaders without ``get_data``.
+    """
+    spec = __spec__
+    get_data = getattr(spec.loader, "get_data", None)
+    if get_data is not None and spec.origin:
+        folder = os.path.join(os.path.dirname(spec.origin), "releases")
+        data: bytes = get_data(os.path.join(folder, *name.split("/")))
+        return data
+
+    import importlib.resources
+
+    root = importlib.resources.files(__package__ or "denialkit")
+
+    return root.joinpath("releases", *name.split("/")).read_bytes()
+
+
+_manifest: dict[str, Any] | None = None
+
+
+def manifest() -> dict[str, Any]:
+    """
+    The parsed ``releases/manifest.json``, read once.
+    """
+    global _manifest
+    if _manifest is None:
+        _manifest = json.loads(read_resource("manifest.json"))
+
+    return _manifest
+
+
+def release_ids() -> list[str]:
+    """
+    Every shipped release id, oldest first.
+    """
+    return sorted(manifest()["releases"], key=_calver)
+
+
+def latest() -> str:
+    """
+    The newest shipped release id.
+    """
+    return release_ids()[-1]
+
+
+def release_info(release: str) -> dict[str, Any]:
+    """
+    The manifest entry of *release*.
+
+    Raises:
+        UnknownReleaseError: the release is not shipped.
+    """
+    entry: dict[str, Any] | None = manifest()["releases"].get(release)
+    if entry is None:
+        raise UnknownReleaseError(release, available=release_ids())
+
+    return entry
+
+
+def read_verified(release: str, part: str) -> Any:
+    """
+    Read one file of *release* and check it against the manifest.
+
+    Raises:
+        ReleaseIntegrityError: the file's sha256 does not match.
+    """
+    entry = release_info(release)["files"][part]
+    raw = read_resource(entry["name"])
+    if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
+        raise ReleaseIntegrityError(release, file=entry["name"])
+
+    return json.loads(raw)
+
+
+def _calver(release: str) -> tuple[int, int]:
+    year, _, number = release.partition(".")
+
+    return (int(year), int(number))
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def decode_code(
+    row: list[Any],
+    *,
+    release: str,
+    listed_on: datetime.date | None,
+    editorial: Any,
+) -> DenialCode:
+    """
+    Turn one ``codes.json`` row into a :class:`DenialCode`.
+    """
+    (
+        code_set,
+        code,
+        status,
+        start,
+        last_modified,
+        stop,
+        replaced_by,
+        title,
+        summary,
+        category,
+        adjustment,
+        remark_type,
+        family,
+        maps_to,
+        aliases,
+        keywords,
+        note,
+        source_url,
+        has_editorial,
+    ) = row
+
+    return DenialCode(
+        code_set=code_set,
+        code=code,
+        release=release,
+        status=status,
+        start=_date(start),
+        last_modified=_date(last_modified),
+        stop=_date(stop),
+        replaced_by=tuple(replaced_by),
+        title=title,
+        summary=summary,
+        category=category,
+        adjustment=adjustment,
+        remark_type=remark_type,
+        family=family,
+        maps_to=tuple(
+            RemitMapping(
+                group=m["group"],
+                carc=m["carc"],
+                rarc=tuple(m.get("rarc", ())),
+                when=m.get("when", ""),
+            )
+            for m in maps_to
+        ),
+        aliases=tuple(aliases),
+        keywords=tuple(keywords),
+        note=note,
+        source_url=source_url,
+        listed_on=listed_on,
+        editorial_loader=editorial if has_editorial else _no_editorial,
+    )
+
+
+def _no_editorial() -> None:
+    return None
+
+
+def decode_editorial(
+    raw: Mapping[str, Any], sources: Mapping[str, Source]
+) -> Editorial:
+    """
+    Turn one ``editorial.json`` entry into an :class:`Editorial`.
+    """
+    appeal = raw["appeal"]
+    related = raw.get("related", {})
+
+    return Editorial(
+        explanation=raw["explanation"],
+        common_causes=tuple(raw["common_causes"]),
+        prevention=tuple(raw["prevention"]),
+        appeal=AppealGuidance(
+            action=appeal["action"],
+            arguments=tuple(appeal["arguments"]),
+            evidence=tuple(appeal["evidence"]),
+            letter_argument=appeal["letter_argument"],
+        ),
+        related=Related(
+            carc=tuple(related.get("carc", ())),
+            rarc=tuple(related.get("rarc", ())),
+            group=tuple(related.get("group", ())),
+        ),
+        facts=tuple(
+            Fact(
+                statement=fact["statement"],
+                source=sources[fact["source"]],
+                uncertain=fact.get("uncertain", False),
+            )
+            for fact in raw.get("facts", ())
+        ),
+        revisions=tuple(
+            Revision(
+                release=rev["release"],
+                date=datetime.date.fromisoformat(rev["date"]),
+                change=rev["change"],
+                previous=rev.get("previous"),
+                reason=rev.get("reason"),
+                sources=tuple(sources[s] for s in rev.get("sources", ())),
+            )
+            for rev in raw.get("revisions", ())
+        ),
+    )
+
+
+def decode_sources(raw: Mapping[str, Any]) -> dict[str, Source]:
+    """
+    Turn the ``sources`` table of ``editorial.json`` into :class:`Source`.
+    """
+    return {
+        key: Source(
+            id=key,
+            title=value["title"],
+            url=value["url"],
+            read=datetime.date.fromisoformat(value["read"]),
+        )
+        for key, value in raw.items()
+    }
