@@ -64,7 +64,10 @@ def ordered(record: dict[str, Any]) -> dict[str, Any]:
 
 def dump(path: pathlib.Path, document: dict[str, Any], header: str) -> None:
     if "codes" in document:
-        document = {**document, "codes": [ordered(r) for r in document["codes"]]}
+        document = {
+            **document,
+            "codes": [ordered(r) for r in document["codes"]],
+        }
     text = yaml.dump(
         document,
         Dumper=_Dumper,
@@ -73,7 +76,9 @@ def dump(path: pathlib.Path, document: dict[str, Any], header: str) -> None:
         allow_unicode=True,
         default_flow_style=False,
     )
-    lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    lines = "".join(
+        f"# {line}\n" if line else "#\n" for line in header.splitlines()
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(lines + text, encoding="utf-8")
 

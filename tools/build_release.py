@@ -184,12 +184,15 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
-def row(record: dict[str, Any], code_set: str, has_editorial: bool) -> list[Any]:
+def row(
+    record: dict[str, Any], code_set: str, has_editorial: bool
+) -> list[Any]:
     values = {
         "code_set": code_set,
         "replaced_by": record.get("replaced_by", []),
         "maps_to": [
-            {k: v for k, v in dict(m).items()} for m in record.get("maps_to", [])
+            {k: v for k, v in dict(m).items()}
+            for m in record.get("maps_to", [])
         ],
         "aliases": record.get("aliases", []),
         "keywords": record.get("keywords", []),
@@ -287,7 +290,11 @@ def build(out: pathlib.Path, built: str, *, check_only: bool) -> str:
         },
         "codes": {
             k: _plain(
-                {f: v for f, v in editorial[k].items() if f not in ("code_set", "code")}
+                {
+                    f: v
+                    for f, v in editorial[k].items()
+                    if f not in ("code_set", "code")
+                }
             )
             for k in sorted(editorial, key=_sort_key)
         },
@@ -306,7 +313,9 @@ def build(out: pathlib.Path, built: str, *, check_only: bool) -> str:
         }
     counts: dict[str, int] = {}
     for key in keys:
-        counts[key.partition(":")[0]] = counts.get(key.partition(":")[0], 0) + 1
+        counts[key.partition(":")[0]] = (
+            counts.get(key.partition(":")[0], 0) + 1
+        )
     manifest["releases"][release] = {
         "built": built,
         "files": files,

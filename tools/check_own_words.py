@@ -22,7 +22,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-import _datafile  # noqa: E402
+import _datafile
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -90,7 +90,9 @@ def overlaps(
             shared = shingles(value, run) & theirs
             if shared:
                 sample = " ".join(sorted(shared)[0])
-                problems.append(f"{key[0]} {key[1]} {field}: shares '{sample}'")
+                problems.append(
+                    f"{key[0]} {key[1]} {field}: shares '{sample}'"
+                )
 
     return problems
 
@@ -98,7 +100,9 @@ def overlaps(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default = _datafile.DATA.parent.parent / "shared" / "reference" / "x12"
-    parser.add_argument("x12_dir", nargs="?", type=pathlib.Path, default=default)
+    parser.add_argument(
+        "x12_dir", nargs="?", type=pathlib.Path, default=default
+    )
     parser.add_argument("--run", type=int, default=8)
     args = parser.parse_args(argv)
 

@@ -35,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-import _datafile  # noqa: E402
+import _datafile
 
 HEADER = (
     "denialkit dataset source: {code_set} records.\n"
@@ -90,8 +90,10 @@ def successors(row: dict[str, str], code_set: str) -> list[str]:
 
     if code_set == "rarc":
         # A RARC retired in favour of a CARC names it across code sets.
-        found = [c if re.fullmatch(r"(?:M|MA|N)\d+", c) else f"carc:{c}"
-                 for c in found]
+        found = [
+            c if re.fullmatch(r"(?:M|MA|N)\d+", c) else f"carc:{c}"
+            for c in found
+        ]
 
     return list(dict.fromkeys(found))
 
@@ -196,7 +198,9 @@ def apply(
         for key in ("start", "last_modified", "stop"):
             record[key] = facts[key] or record.get(key)
         # Successors curated by hand win over ones read from list notes.
-        record["replaced_by"] = record.get("replaced_by") or facts["replaced_by"]
+        record["replaced_by"] = (
+            record.get("replaced_by") or facts["replaced_by"]
+        )
         if code in reworded and record.get("summary"):
             record["needs_review"] = (
                 "X12 reworded this code; check our title and summary."
@@ -239,7 +243,9 @@ def main(argv: list[str] | None = None) -> int:
             if lists[code_set] is None and (args.dir / name).exists():
                 lists[code_set] = args.dir / name
     if not any(lists.values()):
-        parser.error("name a folder with carc.csv/rarc.csv or use --carc/--rarc")
+        parser.error(
+            "name a folder with carc.csv/rarc.csv or use --carc/--rarc"
+        )
 
     existing = load_data()
     reports = {}
@@ -260,14 +266,22 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(reports, indent=2))
     else:
         for code_set, report in reports.items():
-            print(f"{code_set.upper()} from {report['list']}:"
-                  f" {report['codes_in_list']} codes in the list")
+            print(
+                f"{code_set.upper()} from {report['list']}:"
+                f" {report['codes_in_list']} codes in the list"
+            )
             for key, codes in report.items():
                 if isinstance(codes, list):
                     shown = ", ".join(codes[:12])
-                    more = f" (+{len(codes) - 12} more)" if len(codes) > 12 else ""
-                    print(f"  {key.replace('_', ' ')}: {len(codes)}"
-                          + (f"  {shown}{more}" if codes else ""))
+                    more = (
+                        f" (+{len(codes) - 12} more)"
+                        if len(codes) > 12
+                        else ""
+                    )
+                    print(
+                        f"  {key.replace('_', ' ')}: {len(codes)}"
+                        + (f"  {shown}{more}" if codes else "")
+                    )
         if not args.apply:
             print("Dry run: nothing written. Add --apply to update data/.")
 

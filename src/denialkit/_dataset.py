@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -23,6 +24,9 @@ from ._codes import (
     Source,
 )
 from .exceptions import AmbiguousCodeError, UnknownCodeError
+
+if TYPE_CHECKING:
+    from ._overlay import OverlayReport
 
 _log = logging.getLogger(__name__)
 
@@ -71,6 +75,7 @@ class Dataset:
         "_rows",
         "_sources",
         "built",
+        "overlays",
         "release",
         "source_lists",
     )
@@ -91,6 +96,7 @@ class Dataset:
         self._editorial: dict[str, Any] | None = None
         self._editorial_overlay: dict[str, Editorial] = {}
         self._sources: dict[str, Source] = {}
+        self.overlays: tuple[OverlayReport, ...] = ()
         self._listed_on = {
             code_set: _date(info.get("captured"))
             for code_set, info in source_lists.items()
@@ -250,6 +256,49 @@ class Dataset:
 
         return diff(self, other)
 
+    def with_official_text(self, path: str | os.PathLike[str]) -> Dataset:
+        """
+        A copy whose records carry X12's official wording, read from your
+        own licensed copy of the lists.
+
+        Args:
+            path: A folder with ``carc.csv``, ``rarc.csv`` and/or
+                ``group_codes.csv`` (columns ``code`` and ``description``),
+                or one such CSV.
+
+        Codes found on only one side are listed in the returned dataset's
+        ``overlays`` report.
+
+        Raises:
+            DataFileError: a file is missing the needed columns.
+
+        Added in 0.1.0.
+        """
+        from ._overlay import with_official_text
+
+        return with_official_text(self, path)
+
+    def with_overlay(self, path: str | os.PathLike[str]) -> Dataset:
+        """
+        A copy with an organisation overlay applied: payer-specific codes,
+        aliases, keywords or editorial content from a YAML file checked by
+        the same schema as the dataset source.
+
+        Raises:
+            DataFileError: naming the file, line and field of a problem.
+
+        Added in 0.1.0.
+        """
+        from ._overlay import with_overlay
+
+        return with_overlay(self, path)
+
+    def _all_sources(self) -> dict[str, Source]:
+        if self._editorial is None:
+            self._load_editorial("")
+
+        return dict(self._sources)
+
     def _resolve(self, ref: CodeRef) -> str:
         if ref.code_set:
             key = f"{ref.code_set}:{ref.code}"
@@ -319,7 +368,9 @@ class Dataset:
 
         return _release.decode_editorial(entry, self._sources)
 
-    def _replace(self, records: Iterable[DenialCode]) -> Dataset:
+    def _replace(
+        self, records: Iterable[DenialCode], *, report: OverlayReport
+    ) -> Dataset:
         """
         A copy of this dataset with *records* added or replacing others.
         """
@@ -333,6 +384,7 @@ class Dataset:
         copy._editorial = self._editorial
         copy._sources = self._sources
         copy._editorial_overlay = dict(self._editorial_overlay)
+        copy.overlays = (*self.overlays, report)
         for record in records:
             if record.key not in copy._rows:
                 copy._rows[record.key] = [record.code_set, record.code]
@@ -429,7 +481,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
     if attrs.has(type(value)):
-        return {k: _plain(v) for k, v in attrs.asdict(value, recurse=False).items()}
+        return {
+            k: _plain(v) for k, v in attrs.asdict(value, recurse=False).items()
+        }
 
     return value
 

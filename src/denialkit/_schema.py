@@ -16,7 +16,12 @@ from typing import Any, Final
 from ._codes import CATEGORIES, CODE_SETS, GROUP_CODES
 from .exceptions import DataFileError
 
-ADJUSTMENTS: Final = ("denial", "patient_share", "contractual", "informational")
+ADJUSTMENTS: Final = (
+    "denial",
+    "patient_share",
+    "contractual",
+    "informational",
+)
 REMARK_TYPES: Final = ("supplemental", "alert")
 STATUSES: Final = ("current", "deactivated")
 ACTIONS: Final = ("appeal", "correct_and_resubmit")
@@ -65,7 +70,7 @@ def load_yaml(text: str, *, file: str) -> Any:
         yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct
     )
     try:
-        return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader
+        return yaml.load(text, Loader=Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataFileError(
@@ -83,7 +88,9 @@ class Validator:
     def __init__(self, file: str) -> None:
         self.file = file
 
-    def fail(self, problem: str, node: Any, key: str | None, path: str) -> None:
+    def fail(
+        self, problem: str, node: Any, key: str | None, path: str
+    ) -> None:
         line = None
         if isinstance(node, LineMap) and key is not None:
             line = node.lines.get(key)
@@ -305,7 +312,11 @@ EDITORIAL_OPTIONAL: Final[dict[str, Check]] = {
     ),
     "revisions": listof(
         nested(
-            {"release": text(), "date": date(nullable=False), "change": text()},
+            {
+                "release": text(),
+                "date": date(nullable=False),
+                "change": text(),
+            },
             {
                 "previous": text(),
                 "reason": text(),

@@ -1,0 +1,507 @@
+"""
+Render letters through one sandboxed jinja2 environment.
+
+Every letter is compiled once into a single template (sections joined by
+a separator character) and cached by value.  Values from the context are
+data: they are inserted as text, never parsed as template code, and each
+output format escapes them (HTML, Markdown).  Rendering is strict: a field
+a section prints, loops over or tests without ``is defined`` must be
+present, and every missing one in every section is reported together
+before any text is returned.  ``draft=True`` prints visible placeholders
+such as ``[Patient Name]`` instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import logging
+import re
+import warnings
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
+
+import attrs
+import jinja2
+import jinja2.nodes
+import jinja2.sandbox
+
+from ..exceptions import MissingFieldsError, TemplateError
+
+if TYPE_CHECKING:
+    from ._context import AppealContext
+    from ._letters import LetterFacts
+    from ._templates import AppealTemplate, Section
+
+_log = logging.getLogger(__name__)
+
+Format = Literal["text", "markdown", "html", "docx", "pdf"]
+FORMATS: tuple[Format, ...] = ("text", "markdown", "html", "docx", "pdf")
+
+# Separates sections in the one compiled template of a letter; removed
+# from values so a value can never forge a section boundary.
+_SEP = "\x1e"
+_SECTION = re.compile(rf"{_SEP}([a-z0-9_]+){_SEP}")
+
+_missing: ContextVar[list[str] | None] = ContextVar("_missing", default=None)
+
+
+class LateAppealWarning(UserWarning):
+    """
+    The letter is dated after the appeal deadline.
+
+    Added in 0.1.0.
+    """
+
+
+class _Node(dict[str, Any]):
+    """A mapping in template data that knows its field path."""
+
+    __slots__ = ("_path",)
+
+    def __init__(self, path: str, items: Mapping[str, Any]) -> None:
+        super().__init__(items)
+        self._path = path
+
+
+class _Items(list[Any]):
+    """A list in template data that knows its field path."""
+
+    __slots__ = ("_path",)
+
+    def __init__(self, path: str, items: list[Any]) -> None:
+        super().__init__(items)
+        self._path = path
+
+
+def _undefined_path(undefined: jinja2.Undefined) -> str:
+    parent = undefined._undefined_obj
+    name = str(undefined._undefined_name)
+    if isinstance(parent, _Node | _Items):
+        return f"{parent._path}.{name}"
+
+    return name
+
+
+class _StrictUndefined(jinja2.StrictUndefined):
+    """
+    Strict, but records each missing field and carries on, so that every
+    missing field is found in one pass; the caller then raises.
+    """
+
+    __slots__ = ()
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        found = _missing.get()
+        if found is None:
+            super()._fail_with_undefined_error()
+        else:
+            found.append(_undefined_path(self))
+
+        return ""
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+
+        return type(self)(name=f"{_undefined_path(self)}.{name}")
+
+    def __iter__(self) -> Iterator[Any]:
+        self._fail_with_undefined_error()
+
+        return iter(())
+
+    def __bool__(self) -> bool:
+        self._fail_with_undefined_error()
+
+        return False
+
+    def __len__(self) -> int:
+        self._fail_with_undefined_error()
+
+        return 0
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    __str__ = _fail_with_undefined_error  # type: ignore[assignment]
+
+
+class _Placeholder(jinja2.Undefined):
+    """
+    Draft mode: a missing field prints as ``[Patient Name]``.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+
+        return type(self)(name=f"{_undefined_path(self)}.{name}")
+
+    def __str__(self) -> str:
+        return placeholder(_undefined_path(self))
+
+    def __iter__(self) -> Iterator[Any]:
+        yield type(self)(name=f"{_undefined_path(self)}[]")
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __len__(self) -> int:
+        return 1
+
+
+def placeholder(path: str) -> str:
+    """
+    The visible placeholder for a field path in draft mode.
+
+    >>> placeholder("patient.name")
+    '[Patient Name]'
+    >>> placeholder("clinical.guideline.topic")
+    '[Guideline Topic]'
+    """
+    parts = [p for p in re.split(r"[.\[\]]+", path) if p]
+    words = " ".join(parts[-2:]).replace("_", " ")
+
+    return f"[{words.title()}]"
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, str) and _SEP in value:
+        return value.replace(_SEP, "")
+
+    return value
+
+
+class _Environment(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    pass
+
+
+def _make_environment(undefined: type[jinja2.Undefined]) -> _Environment:
+    # Autoescape is off on purpose: sections are format-neutral text, and
+    # each output format escapes the whole rendered text exactly once.
+    return _Environment(
+        undefined=undefined,
+        autoescape=False,
+        finalize=_finalize,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+_strict_env = _make_environment(_StrictUndefined)
+_draft_env = _make_environment(_Placeholder)
+
+
+@lru_cache(maxsize=256)
+def _compile(
+    sources: tuple[tuple[str, str], ...], draft: bool
+) -> jinja2.Template:
+    env = _draft_env if draft else _strict_env
+    joined = "".join(f"{_SEP}{name}{_SEP}{source}" for name, source in sources)
+    try:
+        template = env.from_string(joined)
+    except jinja2.TemplateSyntaxError as exc:
+        name = _section_at(joined, exc.lineno)
+        raise TemplateError(
+            name, f"is not valid jinja2 (line {exc.lineno}): {exc.message}"
+        ) from None
+    _log.debug("Compiled a letter of %d sections.", len(sources))
+
+    return template
+
+
+def _section_at(joined: str, lineno: int) -> str:
+    before = "\n".join(joined.split("\n")[:lineno])
+    names = _SECTION.findall(before)
+
+    return names[-1] if names else "?"
+
+
+def section_fields(section: Section) -> tuple[str, ...]:
+    """
+    The field paths a section reads, found from its parsed source.
+    """
+    try:
+        tree = _strict_env.parse(section.source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            section.name,
+            f"is not valid jinja2 (line {exc.lineno}): {exc.message}",
+        ) from None
+    found: dict[str, None] = {}
+    _walk(tree, {}, found)
+
+    return tuple(found)
+
+
+def _chain(node: jinja2.nodes.Node, scope: Mapping[str, str]) -> str | None:
+    if isinstance(node, jinja2.nodes.Name):
+        return scope.get(node.name, node.name)
+    if isinstance(node, jinja2.nodes.Getattr):
+        base = _chain(node.node, scope)
+        return f"{base}.{node.attr}" if base else None
+    if isinstance(node, jinja2.nodes.Getitem) and isinstance(
+        node.arg, jinja2.nodes.Const
+    ):
+        base = _chain(node.node, scope)
+        if base is None:
+            return None
+        key = node.arg.value
+        return f"{base}[{key}]" if isinstance(key, int) else f"{base}.{key}"
+
+    return None
+
+
+def _walk(
+    node: jinja2.nodes.Node, scope: dict[str, str], found: dict[str, None]
+) -> None:
+    if isinstance(node, jinja2.nodes.For):
+        _walk(node.iter, scope, found)
+        inner = dict(scope)
+        loop_path = _chain(node.iter, scope)
+        for target in node.target.find_all(jinja2.nodes.Name):
+            inner[target.name] = f"{loop_path}[]" if loop_path else "?"
+        inner["loop"] = ""
+        for child in (*node.body, *node.else_):
+            _walk(child, inner, found)
+        return
+    if isinstance(node, jinja2.nodes.Assign):
+        for target in node.target.find_all(jinja2.nodes.Name):
+            scope[target.name] = ""
+        _walk(node.node, scope, found)
+        return
+    if isinstance(
+        node, jinja2.nodes.Name | jinja2.nodes.Getattr | jinja2.nodes.Getitem
+    ):
+        path = _chain(node, scope)
+        if path:
+            found[path] = None
+            return
+    for child in node.iter_child_nodes():
+        _walk(child, scope, found)
+
+
+# Template data ----------------------------------------------------------
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return f"{value:%B} {value.day}, {value.year}"
+    if isinstance(value, decimal.Decimal):
+        return f"${value:,.2f}"
+
+    return value
+
+
+def _data(value: Any, path: str) -> Any:
+    if attrs.has(type(value)):
+        items = {}
+        for field in attrs.fields(type(value)):
+            name = field.name.lstrip("_")
+            item = _data(getattr(value, field.name), f"{path}.{name}")
+            if item is not None and item != "" and item != []:
+                items[name] = item
+        for extra in ("first_date_of_service", "last_date_of_service"):
+            if hasattr(value, extra) and getattr(value, extra) is not None:
+                items[extra] = _text(getattr(value, extra))
+        return _Node(path, items)
+    if isinstance(value, tuple | list):
+        return _Items(
+            path, [_data(item, f"{path}[{i}]") for i, item in enumerate(value)]
+        )
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int):
+        return value
+
+    return str(_text(value))
+
+
+def to_template_data(context: AppealContext) -> dict[str, Any]:
+    """
+    The context as nested plain data, keyed by field name.
+    """
+    data: dict[str, Any] = {}
+    for field in attrs.fields(type(context)):
+        value = _data(getattr(context, field.name), field.name)
+        if value is not None and value != []:
+            data[field.name] = value
+
+    return data
+
+
+# Rendering -------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class RenderedLetter:
+    """
+    A rendered letter, section by section, before it is formatted.
+
+    Added in 0.1.0.
+    """
+
+    template: str
+    sections: tuple[tuple[str, str], ...]
+    draft: bool
+
+    @property
+    def text(self) -> str:
+        """
+        The letter as plain text.
+        """
+        return "\n\n".join(text for _, text in self.sections if text)
+
+
+def render_sections(
+    template: AppealTemplate,
+    context: AppealContext,
+    *,
+    facts: LetterFacts | None = None,
+    draft: bool = False,
+) -> RenderedLetter:
+    """
+    Render each section of *template*; see :func:`render`.
+    """
+    sources = tuple((s.name, s.source) for s in template.sections)
+    compiled = _compile(sources, draft)
+    data = dict(context.template_data)
+    if facts is not None:
+        data["letter"] = facts.data(context)
+
+    if draft:
+        output = _run(compiled, data, template.name)
+    else:
+        found: list[str] = []
+        token = _missing.set(found)
+        try:
+            output = _run(compiled, data, template.name)
+        finally:
+            _missing.reset(token)
+        if found:
+            _raise_missing(template, compiled, data)
+    parts = _SECTION.split(output)[1:]
+    sections = tuple(
+        (parts[i], parts[i + 1].strip()) for i in range(0, len(parts), 2)
+    )
+
+    return RenderedLetter(
+        template=template.name, sections=sections, draft=draft
+    )
+
+
+def _run(compiled: jinja2.Template, data: dict[str, Any], name: str) -> str:
+    try:
+        return compiled.render(data)
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(
+            name,
+            "tried to reach Python internals, which letters may not do"
+            f" ({exc}). Use only the context fields.",
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(name, f"could not render: {exc}") from None
+    except (TypeError, ValueError, AttributeError, LookupError) as exc:
+        raise TemplateError(
+            name, f"could not render: {type(exc).__name__}"
+        ) from None
+
+
+def _raise_missing(
+    template: AppealTemplate, compiled: jinja2.Template, data: dict[str, Any]
+) -> NoReturn:
+    # Slow path, taken only to report: walk the output to tell which
+    # section each missing field belongs to.
+    found: list[str] = []
+    missing: dict[tuple[str, str], None] = {}
+    section = "?"
+    token = _missing.set(found)
+    try:
+        for chunk in compiled.generate(data):
+            for path in found:
+                missing[(section, path)] = None
+            found.clear()
+            names = _SECTION.findall(chunk)
+            if names:
+                section = names[-1]
+        for path in found:
+            missing[(section, path)] = None
+    finally:
+        _missing.reset(token)
+    _log.debug(
+        "Letter %s is missing %d field(s).", template.name, len(missing)
+    )
+
+    raise MissingFieldsError(template.name, list(missing))
+
+
+def render(
+    template: AppealTemplate,
+    context: AppealContext,
+    *,
+    format: Format = "text",
+    draft: bool = False,
+    facts: LetterFacts | None = None,
+) -> str | bytes:
+    """
+    Render a letter in one format.
+
+    Args:
+        template: The letter; see :func:`builtin_letter`.
+        context: The claim, patient, payer and practice facts.
+        format: ``"text"``, ``"markdown"``, ``"html"`` (strings), or
+            ``"docx"`` and ``"pdf"`` (bytes; need the ``docx`` / ``pdf``
+            extras).
+        draft: Print ``[Field Name]`` placeholders for missing fields
+            instead of raising.
+        facts: The code-specific facts of the letter; defaults to the
+            template's own (built-in letters carry them).
+
+    Raises:
+        MissingFieldsError: fields are missing (not in draft mode); every
+            missing field of every section is listed.
+        TemplateError: a section is not valid jinja2 or reaches for
+            Python internals.
+        ValueError: an unknown format.
+        ModuleNotFoundError: the extra for DOCX or PDF is not installed.
+
+    Added in 0.1.0.
+    """
+    if format not in FORMATS:
+        raise ValueError(
+            f"format {format!r} is not one of {', '.join(FORMATS)}"
+        )
+    facts = facts if facts is not None else template.facts
+    letter = render_sections(template, context, facts=facts, draft=draft)
+    if facts is not None and facts.deadline and not draft:
+        found = facts.deadline_for(context)
+        deadline = found.date if found is not None else None
+        if deadline is not None and context.letter_date > deadline:
+            warnings.warn(
+                f"Letter {template.name!r} is dated after the appeal"
+                f" deadline of {deadline.isoformat()}; the payer may"
+                " dismiss it as late unless good cause is shown.",
+                LateAppealWarning,
+                stacklevel=2,
+            )
+
+    from . import _formats
+
+    return _formats.FORMATTERS[format](letter)
+
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "LateAppealWarning",
+    "RenderedLetter",
+    "render",
+]
