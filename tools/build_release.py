@@ -105,9 +105,10 @@ def read_editorial(
         if path.parent.name != document["code_set"] or path.stem != str(
             document["code"]
         ):
+            expected = f"{document['code_set']}/{document['code']}.yaml"
             raise DataFileError(
                 f"file name does not match {key}; name it"
-                f" data/editorial/{document['code_set']}/{document['code']}.yaml",
+                f" data/editorial/{expected}",
                 file=rel,
             )
         if key not in records:

@@ -60,11 +60,12 @@ def _dataset(args: argparse.Namespace) -> Any:
 def _out(args: argparse.Namespace, text: str | bytes) -> None:
     target = getattr(args, "output", None)
     if target:
-        mode = "wb" if isinstance(text, bytes) else "w"
-        with open(
-            target, mode, **({} if mode == "wb" else {"encoding": "utf-8"})
-        ) as f:
-            f.write(text)
+        if isinstance(text, bytes):
+            with open(target, "wb") as binary:
+                binary.write(text)
+        else:
+            with open(target, "w", encoding="utf-8") as stream:
+                stream.write(text)
         return
     if isinstance(text, bytes):
         sys.stdout.buffer.write(text)
@@ -244,9 +245,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for h in hits:
         status = "" if h.record.is_current else "  [deactivated]"
-        print(
-            f"{h.record.code_set.upper():9} {h.record.code:8} {h.record.display_title}{status}"
-        )
+        r = h.record
+        print(f"{r.code_set.upper():9} {r.code:8} {r.display_title}{status}")
     return 0
 
 
@@ -374,7 +374,8 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         return 0
     left = deadline.days_left(today)
     print(
-        f"Deadline: {deadline.date.isoformat()} ({left} days from {today.isoformat()})"
+        f"Deadline: {deadline.date.isoformat()}"
+        f" ({left} days from {today.isoformat()})"
     )
     print(f"Rule: {deadline.rule}")
     print(f"Source: {deadline.source}")

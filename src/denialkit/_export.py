@@ -14,6 +14,8 @@ import io
 import json
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._codes import CODE_SETS
+
 if TYPE_CHECKING:
     from ._codes import DenialCode
     from ._dataset import Dataset
@@ -308,8 +310,8 @@ def fhir_bundle(dataset: Dataset) -> dict[str, Any]:
         "type": "collection",
         "entry": [
             {"resource": fhir_code_system(dataset, code_set)}
-            for code_set in ("carc", "rarc", "group", "specialty")
-            if dataset.codes(code_set)  # type: ignore[arg-type]
+            for code_set in CODE_SETS
+            if dataset.codes(code_set)
         ],
     }
 

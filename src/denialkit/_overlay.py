@@ -97,17 +97,17 @@ def read_official_text(path: str | os.PathLike[str]) -> dict[str, str]:
         return texts
 
     base = os.path.basename(name).lower()
-    code_set = next(
+    found = next(
         (s for s in ("carc", "rarc", "group") if base.startswith(s)), None
     )
-    if code_set is None:
+    if found is None:
         raise DataFileError(
             "cannot tell the code set: name the file carc*.csv, rarc*.csv"
             " or group*.csv",
             file=name,
         )
 
-    return _read_csv(name, code_set)
+    return _read_csv(name, found)
 
 
 def _read_csv(file: str, code_set: str) -> dict[str, str]:

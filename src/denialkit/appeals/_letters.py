@@ -15,6 +15,7 @@ and dates, and who is filing), so a letter missing one does not render.
 from __future__ import annotations
 
 import datetime
+import os
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -147,205 +148,51 @@ class LetterFacts:
         return self.kind in _LEVELS
 
 
-def _s(name: str, source: str) -> Section:
-    return Section(name, source.strip("\n") + "\n")
+def _read_sections() -> dict[str, Section]:
+    # The standard sections are files in denialkit/appeals/sections/, so
+    # they read as templates and users can copy one to start their own.
+    spec = __spec__
+    folder = os.path.join(os.path.dirname(spec.origin or ""), "sections")
+    get_data = getattr(spec.loader, "get_data", None)
+    sections = {}
+    for name in _SECTION_NAMES:
+        path = os.path.join(folder, f"{name}.j2")
+        if get_data is not None:
+            raw: bytes = get_data(path)
+        else:  # pragma: no cover - loaders without get_data
+            import importlib.resources
+
+            raw = (
+                importlib.resources.files(__package__ or "denialkit.appeals")
+                .joinpath("sections", f"{name}.j2")
+                .read_bytes()
+            )
+        sections[name] = Section(name, raw.decode("utf-8"))
+
+    return sections
 
 
-SECTIONS: dict[str, Section] = {
-    s.name: s
-    for s in (
-        _s(
-            "letterhead",
-            """
-{{ practice.name }}
-{% for line in practice.address_lines %}
-{{ line }}
-{% endfor %}
-{% if practice.phone is defined %}Phone: {{ practice.phone }}{% endif %}
-{% if practice.fax is defined %}  Fax: {{ practice.fax }}{% endif %}
-
-{% if practice.npi is defined %}NPI: {{ practice.npi }}{% endif %}
-""",
-        ),
-        _s("date_line", "{{ letter_date }}"),
-        _s(
-            "addressee",
-            """
-{{ payer.name }}
-{% if payer.benefit_manager is defined %}
-c/o {{ payer.benefit_manager }}
-{% endif %}
-Attn: Appeals
-{% for line in payer.appeals_address_lines %}
-{{ line }}
-{% endfor %}
-""",
-        ),
-        _s(
-            "re_block",
-            """
-RE: Request for {{ letter.request_phrase }}
-{% if payer.payer_type == "medicare_ab" %}
-Beneficiary: {{ patient.name }}
-Medicare number: {{ patient.member_id }}
-{% else %}
-Patient: {{ patient.name }}
-Member ID: {{ patient.member_id }}
-{% endif %}
-{% if patient.date_of_birth is defined %}
-Date of birth: {{ patient.date_of_birth }}
-{% endif %}
-Claim number: {{ claim.number }}
-{% if claim.payer_claim_number is defined %}
-Payer claim number: {{ claim.payer_claim_number }}
-{% endif %}
-Denial code: {{ letter.code_label }} ({{ letter.title }})
-Notice dated: {{ denial.notice_date }}
-{% if payer.payer_type == "medicare_ab" and letter.kind == "reconsideration" %}
-Redetermination issued by: {{ denial.decision_contractor }}
-{% endif %}
-{% if denial.prior_authorization_number is defined %}
-Authorization number: {{ denial.prior_authorization_number }}
-{% endif %}
-Services appealed:
-{% for line in claim.service_lines %}
-- {{ line.cpt }}{% if line.modifiers is defined %}-{{ line.modifiers|join("-") }}{% endif %} on {{ line.date_of_service }}{% if line.billed is defined %}, billed {{ line.billed }}{% endif %}
-
-{% endfor %}
-""",
-        ),
-        _s(
-            "opening",
-            """
-Dear Appeals Reviewer:
-
-On behalf of {{ practice.name }}{% if provider is defined %} and {{ provider.name }}{% if provider.credentials is defined %}, {{ provider.credentials }}{% endif %}{% endif %}, we request {{ letter.request_phrase }} of the claim above. {{ payer.name }} denied or reduced it with {{ letter.code_label }} ({{ letter.title }}) on the notice dated {{ denial.notice_date }}.{% if denial.stated_reason is defined %} The reason given was: "{{ denial.stated_reason }}".{% endif %}
-""",
-        ),
-        _s("argument", "{{ letter.argument }}"),
-        _s(
-            "clinical_summary",
-            """
-Clinical summary:
-{{ clinical.summary }}
-{% if clinical.symptoms is defined %}
-Symptoms: {{ clinical.symptoms|join("; ") }}.
-{% endif %}
-{% if clinical.red_flags is defined %}
-Red-flag findings: {{ clinical.red_flags|join("; ") }}.
-{% endif %}
-{% if clinical.conservative_treatment is defined %}
-Conservative treatment: {{ clinical.conservative_treatment }}{% if clinical.conservative_duration is defined %} ({{ clinical.conservative_duration }}){% endif %}.
-{% endif %}
-{% if clinical.prior_imaging is defined %}
-Prior imaging: {{ clinical.prior_imaging|join("; ") }}.
-{% endif %}
-""",
-        ),
-        _s(
-            "guideline_citation",
-            """
-{% set g = clinical.guideline %}
-The service follows {{ g.name }}{% if g.topic is defined %}, topic "{{ g.topic }}"{% endif %}{% if g.variant is defined %}, variant "{{ g.variant }}"{% endif %}{% if g.rating is defined %}, where it is rated {{ g.rating }} on the 1-9 appropriateness scale{% endif %}.{% if g.url is defined %} See {{ g.url }}.{% endif %}
-""",
-        ),
-        _s(
-            "policy_request",
-            """
-If the denial rests on a specific criterion of {{ payer.name }}'s imaging policy{% if payer.benefit_manager is defined %} or of {{ payer.benefit_manager }}'s guidelines{% endif %}, please name it and explain how the enclosed records fail it.{% if letter.impacted_payer %} As a payer covered by the CMS Interoperability and Prior Authorization rule (CMS-0057-F), you must give a specific reason for a prior-authorization denial.{% endif %}
-""",
-        ),
-        _s(
-            "authorization",
-            """
-{% if denial.prior_authorization_number is defined %}
-Authorization {{ denial.prior_authorization_number }} was on file for these services; a copy is enclosed.
-{% else %}
-No authorization number is on this claim; the enclosed records explain why the services could not wait for one or why none was required.
-{% endif %}
-""",
-        ),
-        _s(
-            "timely_filing",
-            """
-Proof of timely filing: the claim was first submitted on {{ denial.original_submission_date }}, as shown by {{ denial.submission_proof }}.
-""",
-        ),
-        _s(
-            "code_status",
-            """
-{{ letter.code_label }} is a {{ letter.code_set_label }} that X12 deactivated{% if letter.stop is defined %} on {{ letter.stop }}{% endif %}{% if letter.replaced_by is defined %} (use {{ letter.replaced_by }} instead){% endif %}. A deactivated code does not state a valid reason for services on these dates. Please reprocess the claim and, if an adjustment is still due, state it with a current reason code.
-""",
-        ),
-        _s(
-            "correction",
-            """
-Enclosed is a corrected claim that replaces claim {{ claim.number }}. What was corrected: {{ denial.correction }}.
-""",
-        ),
-        _s(
-            "peer_to_peer",
-            """
-{{ provider.name }}{% if provider.credentials is defined %}, {{ provider.credentials }}{% endif %} (NPI {{ provider.npi }}) asks to discuss this decision with the reviewing physician. Please call {{ practice.phone }}{% if practice.contact_name is defined %} and ask for {{ practice.contact_name }}{% endif %} to schedule the review.
-""",
-        ),
-        _s(
-            "enclosures",
-            """
-Enclosures:
-1. The denial notice dated {{ denial.notice_date }}
-{% for item in attachments %}
-{{ loop.index + 1 }}. {{ item.title }}{% if item.description is defined %} ({{ item.description }}){% endif %}
-
-{% endfor %}
-""",
-        ),
-        _s(
-            "request",
-            """
-{% if letter.kind == "corrected_claim" %}
-Please process the corrected claim in place of the original.
-{% elif letter.kind == "peer_to_peer" %}
-Please reply within two business days so the discussion can take place before any appeal deadline.
-{% elif letter.kind == "external_review" %}
-Please forward this request and the enclosed records to an independent review organization.
-{% else %}
-Please reverse the denial and reprocess the claim for payment.
-{% endif %}
-{% if letter.deadline is defined %}
-This request is filed on {{ letter_date }}; the filing deadline is {{ letter.deadline }} ({{ letter.deadline_source }}).
-{% if letter.is_late %}
-This request is late; we ask you to accept it for good cause, explained in the enclosed statement.
-{% endif %}
-{% endif %}
-""",
-        ),
-        _s(
-            "closing",
-            """
-Thank you for your review. Questions about this request can go to {% if practice.contact_name is defined %}{{ practice.contact_name }} at {% endif %}{{ practice.phone }}.
-""",
-        ),
-        _s(
-            "signature",
-            """
-Sincerely,
-
-
-{% if signer_name is defined %}
-{{ signer_name }}
-{% else %}
-{{ provider.name }}{% if provider.credentials is defined %}, {{ provider.credentials }}{% endif %}
-
-{% endif %}
-{% if signer_title is defined %}
-{{ signer_title }}
-{% endif %}
-{{ practice.name }}
-""",
-        ),
-    )
-}
+_SECTION_NAMES = (
+    "letterhead",
+    "date_line",
+    "addressee",
+    "re_block",
+    "opening",
+    "argument",
+    "clinical_summary",
+    "guideline_citation",
+    "policy_request",
+    "authorization",
+    "timely_filing",
+    "code_status",
+    "correction",
+    "peer_to_peer",
+    "enclosures",
+    "request",
+    "closing",
+    "signature",
+)
+SECTIONS: dict[str, Section] = _read_sections()
 
 _HEAD = ("letterhead", "date_line", "addressee", "re_block", "opening")
 _TAIL = ("enclosures", "request", "closing", "signature")

@@ -108,25 +108,25 @@ class _StrictUndefined(jinja2.StrictUndefined):
 
         return type(self)(name=f"{_undefined_path(self)}.{name}")
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
         self._fail_with_undefined_error()
 
         return iter(())
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> bool:  # type: ignore[override]
         self._fail_with_undefined_error()
 
         return False
 
-    def __len__(self) -> int:
+    def __len__(self) -> int:  # type: ignore[override]
         self._fail_with_undefined_error()
 
         return 0
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # type: ignore[override]
         return id(self)
 
-    __str__ = _fail_with_undefined_error  # type: ignore[assignment]
+    __str__ = _fail_with_undefined_error
 
 
 class _Placeholder(jinja2.Undefined):

@@ -71,6 +71,10 @@ class Section:
         return section_fields(self)
 
 
+def _as_sections(sections: Iterable[Section]) -> tuple[Section, ...]:
+    return tuple(sections)
+
+
 @attrs.frozen
 class AppealTemplate:
     """
@@ -88,7 +92,7 @@ class AppealTemplate:
     """
 
     name: str
-    sections: tuple[Section, ...] = attrs.field(converter=tuple)
+    sections: tuple[Section, ...] = attrs.field(converter=_as_sections)
     kind: LetterKind = "appeal"
     facts: LetterFacts | None = None
 
@@ -179,7 +183,7 @@ class AppealTemplate:
             raise ValueError("give exactly one of before= or after=")
         index = self._index(before or after or "")
         index += 1 if after else 0
-        sections = self.sections[:index] + (section,) + self.sections[index:]
+        sections = (*self.sections[:index], section, *self.sections[index:])
 
         return attrs.evolve(self, sections=sections)
 
