@@ -203,7 +203,11 @@ def _compile(
     sources: tuple[tuple[str, str], ...], draft: bool
 ) -> jinja2.Template:
     env = _draft_env if draft else _strict_env
-    joined = "".join(f"{_SEP}{name}{_SEP}{source}" for name, source in sources)
+    # Each section starts a line, so a syntax error's line number tells
+    # which section it is in.
+    joined = "".join(
+        f"{_SEP}{name}{_SEP}{source}\n" for name, source in sources
+    )
     try:
         template = env.from_string(joined)
     except jinja2.TemplateSyntaxError as exc:
@@ -258,6 +262,13 @@ def _chain(node: jinja2.nodes.Node, scope: Mapping[str, str]) -> str | None:
     return None
 
 
+def _names(target: jinja2.nodes.Node) -> list[str]:
+    if isinstance(target, jinja2.nodes.Name):
+        return [target.name]
+
+    return [name.name for name in target.find_all(jinja2.nodes.Name)]
+
+
 def _walk(
     node: jinja2.nodes.Node, scope: dict[str, str], found: dict[str, None]
 ) -> None:
@@ -265,16 +276,17 @@ def _walk(
         _walk(node.iter, scope, found)
         inner = dict(scope)
         loop_path = _chain(node.iter, scope)
-        for target in node.target.find_all(jinja2.nodes.Name):
-            inner[target.name] = f"{loop_path}[]" if loop_path else "?"
+        for target in _names(node.target):
+            inner[target] = f"{loop_path}[]" if loop_path else "?"
         inner["loop"] = ""
         for child in (*node.body, *node.else_):
             _walk(child, inner, found)
         return
     if isinstance(node, jinja2.nodes.Assign):
-        for target in node.target.find_all(jinja2.nodes.Name):
-            scope[target.name] = ""
         _walk(node.node, scope, found)
+        value = _chain(node.node, scope) or ""
+        for target in _names(node.target):
+            scope[target] = value
         return
     if isinstance(
         node, jinja2.nodes.Name | jinja2.nodes.Getattr | jinja2.nodes.Getitem

@@ -1,0 +1,288 @@
+"""
+Tests for rendering letters: strictness, drafts, injection, masking and
+formats.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import io
+import logging
+import warnings
+
+import attrs
+import pytest
+
+from denialkit import MissingFieldsError, TemplateError
+from denialkit.appeals import (
+    AppealTemplate,
+    LateAppealWarning,
+    Section,
+    builtin_letter,
+    context_from_data,
+    load_context,
+    render,
+)
+
+from .conftest import EXAMPLES
+
+INJECTIONS = [
+    "{{ 7*7 }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{% raw %}",
+    "{% endraw %}{{ 7*7 }}",
+    "{{ config.items() }}",
+    "{{ self._TemplateReference__context }}",
+    "{% for x in range(10**9) %}x{% endfor %}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "${7*7}",
+    "<script>alert(1)</script>",
+    "\x1eopening\x1e",
+    "*bold* _it_ [link](http://example.invalid)",
+]
+
+
+@pytest.fixture
+def context():  # type: ignore[no-untyped-def]
+    return load_context(EXAMPLES / "r2-claim.yaml")
+
+
+def test_r2_letter_has_the_structure_practices_expect(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    The R2 letter has letterhead, date, payer address, RE block, argument,
+    numbered enclosures and signature, and no placeholder left.
+    """
+    text = render(builtin_letter("R2"), context)
+    assert isinstance(text, str)
+
+    assert text.startswith("Example Valley Imaging (TEST PRACTICE)")
+    assert "November 20, 2026" in text
+    assert "PO Box 0000" in text
+    assert "Claim number: CLM-TEST-0001" in text
+    assert "Member ID: TEST000001" in text
+    assert "Denial code: R2 (" in text
+    assert "October 5, 2026" in text
+    assert "1. The denial notice dated November 2, 2026" in text
+    assert "5. Imaging order with clinical indication" in text
+    assert "ACR Appropriateness Criteria" in text
+    assert "Sincerely," in text
+    assert "[" not in text.replace("[]", "")
+
+
+def test_every_missing_field_is_reported_together(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    Missing fields of several sections are listed at once, by section and
+    field path, before anything is returned.
+    """
+    bare = attrs.evolve(
+        context,
+        clinical=None,
+        attachments=(),
+        practice=attrs.evolve(context.practice, phone=None),
+    )
+
+    with pytest.raises(MissingFieldsError) as info:
+        render(builtin_letter("R2"), bare)
+
+    missing = info.value.missing
+    assert ("clinical_summary", "clinical.summary") in missing
+    assert ("guideline_citation", "clinical.guideline.name") in missing
+    assert ("enclosures", "attachments") in missing
+    assert ("closing", "practice.phone") in missing
+    message = str(info.value)
+    assert "clinical.summary (section clinical_summary)" in message
+    assert "Pat" not in message
+
+
+def test_draft_mode_shows_placeholders(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    draft=True renders visible placeholders instead of raising.
+    """
+    bare = attrs.evolve(context, clinical=None, attachments=())
+
+    text = render(builtin_letter("R2"), bare, draft=True)
+
+    assert "[Clinical Summary]" in text
+    assert "[Guideline Name]" in text
+    assert "[Attachments Title]" in text
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_values_are_data_in_every_field_and_format(context, payload: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """
+    Template syntax in any value prints as typed (escaped for the format),
+    never evaluated.
+    """
+    poisoned = attrs.evolve(
+        context,
+        patient=attrs.evolve(context.patient, name=payload),
+        claim=attrs.evolve(context.claim, number=payload),
+        denial=attrs.evolve(context.denial, stated_reason=payload),
+        clinical=attrs.evolve(context.clinical, summary=payload),
+    )
+
+    text = render(builtin_letter("R2"), poisoned, format=fmt)  # type: ignore[arg-type]
+
+    assert isinstance(text, str)
+    typed = payload.replace("\x1e", "")
+    if "7*7" in payload:
+        assert "49" not in text
+    if fmt == "text":
+        assert text.count(typed) >= 4
+    if fmt == "html":
+        assert text.count(html.escape(typed)) >= 4
+        assert "<script>" not in text
+    assert "<class" not in text
+
+
+def test_user_sections_cannot_reach_python_internals(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    A user-supplied section that reaches for internals is stopped by the
+    sandbox with a clear error.
+    """
+    evil = Section("evil", "{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    letter = builtin_letter("R2") + evil
+
+    with pytest.raises(TemplateError, match="Python internals"):
+        render(letter, context)
+
+
+def test_bad_jinja_is_reported_by_section(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    A section with broken jinja2 names itself in the error.
+    """
+    broken = builtin_letter("R2").replace(Section("closing", "{% if %}"))
+
+    with pytest.raises(TemplateError, match="'closing'"):
+        render(broken, context)
+
+
+def test_medicare_letters_carry_the_required_fields(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    A Medicare redetermination names the beneficiary and Medicare number;
+    a Medicare reconsideration also needs the contractor that decided.
+    """
+    medicare = attrs.evolve(context, payer=attrs.evolve(context.payer, payer_type="medicare_ab"))
+
+    text = render(builtin_letter("R2"), medicare)
+    with pytest.raises(MissingFieldsError) as info:
+        render(builtin_letter("R2", kind="reconsideration"), medicare)
+
+    assert "Beneficiary: Pat Testpatient" in text
+    assert "Medicare number: TEST000001" in text
+    assert ("re_block", "denial.decision_contractor") in info.value.missing
+
+
+def test_letter_kinds(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    Peer-to-peer and external-review letters render with their own text.
+    """
+    p2p = render(builtin_letter("R2", kind="peer_to_peer"), context)
+    external = render(builtin_letter("R2", kind="external_review"), context)
+
+    assert "asks to discuss this decision" in p2p
+    assert "independent review organization" in external
+
+
+def test_late_letters_warn_loudly(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    A letter dated after the deadline warns and says it is late.
+    """
+    late = attrs.evolve(context, letter_date=datetime.date(2027, 6, 1))
+
+    with pytest.warns(LateAppealWarning, match="after the appeal deadline"):
+        text = render(builtin_letter("R2"), late)
+
+    assert "This request is late" in text
+
+
+def test_repr_and_logs_never_show_patient_data(context, caplog) -> None:  # type: ignore[no-untyped-def]
+    """
+    Patient fields are masked in repr and absent from debug logs.
+    """
+    caplog.set_level(logging.DEBUG, logger="denialkit")
+
+    render(builtin_letter("CO-50"), context)
+    shown = repr(context) + caplog.text
+
+    for secret in ("Pat Testpatient", "TEST000001", "CLM-TEST-0001", "1970", "radicular"):
+        assert secret not in shown
+
+
+def test_compiled_letters_are_cached(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    Rendering the same letter twice compiles it once.
+    """
+    from denialkit.appeals import _render
+
+    letter = builtin_letter("CO-197")
+    render(letter, context)
+    before = _render._compile.cache_info().hits
+
+    render(letter, context)
+
+    assert _render._compile.cache_info().hits == before + 1
+
+
+def test_docx_and_pdf_contain_the_letter(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    DOCX and PDF output read back with the letter's text in them.
+    """
+    import docx
+    import pypdf
+
+    letter = builtin_letter("CO-50")
+    docx_bytes = render(letter, context, format="docx")
+    pdf_bytes = render(letter, context, format="pdf")
+    assert isinstance(docx_bytes, bytes) and isinstance(pdf_bytes, bytes)
+
+    document = docx.Document(io.BytesIO(docx_bytes))
+    docx_text = "\n".join(p.text for p in document.paragraphs)
+    pdf_text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf_bytes)).pages)
+    for text in (docx_text, pdf_text):
+        assert "CLM-TEST-0001" in text
+        assert "Example Valley Imaging" in text
+        assert "CO-50" in text
+
+
+def test_unknown_format_is_refused(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    An unknown format raises ValueError naming the formats.
+    """
+    with pytest.raises(ValueError, match="markdown"):
+        render(builtin_letter("R2"), context, format="rtf")  # type: ignore[arg-type]
+
+
+def test_own_template_renders_with_strict_fields(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    A template built from scratch renders and reports its own gaps.
+    """
+    mine = AppealTemplate("mine", (Section("hello", "Hello {{ payer.name }} {{ payer.nothing }}"),))
+
+    with pytest.raises(MissingFieldsError) as info:
+        render(mine, context)
+
+    assert info.value.missing == (("hello", "payer.nothing"),)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert render(mine, context, draft=True).startswith("Hello Demo Health Plan")
+
+
+def test_context_from_data_rejects_bad_fields() -> None:
+    """
+    A bad claim field is reported by its path and what is expected.
+    """
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "r2-claim.yaml").read_text())
+    data["claim"]["service_lines"].append({"date_of_service": "2026-10-05", "cpt": "MRI"})
+
+    from denialkit import DataFileError
+
+    with pytest.raises(DataFileError) as info:
+        context_from_data(data, file="claim.yaml")
+
+    assert info.value.field == "claim.service_lines[1].cpt"
+    assert "CPT or HCPCS" in str(info.value)
