@@ -44,14 +44,22 @@ HEADER = (
     "the rest are our own words, edited by hand.  See data/SCHEMA.md."
 )
 
-_REPLACEMENTS = re.compile(
-    r"codes?\s+((?:[A-Z]{0,2}\d+)(?:\s*(?:,|and|or)\s*[A-Z]{0,2}\d+)*)"
-    r"\s+are\s+replacements"
-)
-_SUCCESSOR = re.compile(
-    r"(?:\b[Uu]se\b|replacements?\b)[^.;]*?"
-    r"\b(?:codes?|CARCs?|RARCs?|Reason Codes?)\s+"
-    r"((?:[A-Z]{0,2}\d+)(?:\s*(?:,|and|or|/)\s*[A-Z]{0,2}\d+)*)"
+_CODES = r"((?:[A-Z]{0,2}\d+)(?:\s*(?:,|and|or|/)\s*[A-Z]{0,2}\d+)*)"
+# Ways the lists' notes name a successor: "Use code 45", "Use Code 45",
+# "Consider using M68", "replaced by 272 and 273", "CARC codes 242 and 243
+# are replacements for this deactivated code".
+_SUCCESSOR_PATTERNS = (
+    re.compile(
+        r"\b(?:use|consider using|replaced (?:by|with))\b[^.;]*?"
+        r"\b(?:codes?|carcs?|rarcs?|reason codes?|remark codes?)\s+" + _CODES,
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:consider using|replaced (?:by|with))\s+" + _CODES,
+        re.IGNORECASE,
+    ),
+    re.compile(r"codes?\s+" + _CODES + r"\s+are\s+replacements", re.I),
+    re.compile(r"\buse\s+" + _CODES + r"\s+instead", re.IGNORECASE),
 )
 
 
@@ -84,7 +92,7 @@ def successors(row: dict[str, str], code_set: str) -> list[str]:
         return []
     found: list[str] = []
     for text in (row.get("description", ""), row.get("notes", "")):
-        for pattern in (_SUCCESSOR, _REPLACEMENTS):
+        for pattern in _SUCCESSOR_PATTERNS:
             for match in pattern.finditer(text):
                 found += re.findall(r"[A-Z]{0,2}\d+", match.group(1))
 

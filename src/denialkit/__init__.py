@@ -17,36 +17,22 @@ Appeal letters live in :mod:`denialkit.appeals` and the X12 835 reader in
 
 from __future__ import annotations
 
-import datetime
-from typing import Final
+import typing
+from typing import Any, Final
 
 from . import _release
 from ._codes import (
     CATEGORIES,
     CODE_SETS,
     GROUP_CODES,
-    AppealGuidance,
     Category,
     CodeRef,
     CodeSet,
     DenialCode,
-    Editorial,
-    Fact,
     GroupCode,
     LookupResult,
-    Related,
-    RemitMapping,
-    Revision,
-    Source,
-    Validity,
 )
-from ._dataset import (
-    CodeChange,
-    Dataset,
-    FieldChange,
-    ReleaseDiff,
-    SearchHit,
-)
+from ._dataset import Dataset
 from ._version import LATEST_RELEASE, __version__
 from .exceptions import (
     AmbiguousCodeError,
@@ -100,6 +86,49 @@ __all__ = [
     "lookup",
     "releases",
 ]
+
+if typing.TYPE_CHECKING:
+    import datetime
+
+    from ._diff import CodeChange, FieldChange, ReleaseDiff
+    from ._editorial import (
+        AppealGuidance,
+        Editorial,
+        Fact,
+        Related,
+        RemitMapping,
+        Revision,
+        Source,
+        Validity,
+    )
+    from ._search import SearchHit
+
+# Classes that a plain lookup never needs load on first use: building
+# an attrs class costs compile time, and a cold start is the budget.
+_LAZY: Final = {
+    "AppealGuidance": "_editorial",
+    "Editorial": "_editorial",
+    "Fact": "_editorial",
+    "Related": "_editorial",
+    "RemitMapping": "_editorial",
+    "Revision": "_editorial",
+    "Source": "_editorial",
+    "Validity": "_editorial",
+    "CodeChange": "_diff",
+    "FieldChange": "_diff",
+    "ReleaseDiff": "_diff",
+    "SearchHit": "_search",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'denialkit' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f".{module}", __name__), name)
+
 
 _datasets: dict[str, Dataset] = {}
 
@@ -170,15 +199,17 @@ def lookup(
         AmbiguousCodeError: a bare code exists in several code sets.
         UnknownCodeError: no such code; close codes are suggested.
 
+    >>> import datetime
     >>> lookup("42", as_of=datetime.date(2020, 1, 1)).validity.state
     'deactivated'
 
     Added in 0.1.0.
     """
-    if as_of is None and release is None:
-        result = _warm.get(code)
-        if result is not None:
-            return result
+    if as_of is None is release:
+        try:
+            return _warm[code]
+        except KeyError:
+            pass
         result = load().lookup(code)
         if len(_warm) >= _WARM_LIMIT:
             _warm.clear()

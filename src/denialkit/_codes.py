@@ -7,15 +7,49 @@ remittances or the command line.
 
 from __future__ import annotations
 
-import datetime
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
-from typing import Final, Literal, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 import attrs
 
 from .exceptions import CodeSyntaxError
+
+if TYPE_CHECKING:
+    import datetime
+
+    from ._editorial import (
+        AppealGuidance,
+        Editorial,
+        Fact,
+        Related,
+        RemitMapping,
+        Revision,
+        Source,
+        Validity,
+    )
+
+_LAZY = frozenset(
+    {
+        "AppealGuidance",
+        "Editorial",
+        "Fact",
+        "Related",
+        "RemitMapping",
+        "Revision",
+        "Source",
+        "Validity",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    # The editorial classes load on first use; see denialkit._editorial.
+    if name in _LAZY:
+        from . import _editorial
+
+        return getattr(_editorial, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 CodeSet = Literal["carc", "rarc", "group", "specialty"]
 GroupCode = Literal["CO", "PR", "OA", "PI", "CR"]
@@ -51,12 +85,8 @@ CODE_SETS: Final[tuple[CodeSet, ...]] = get_args(CodeSet)
 GROUP_CODES: Final[tuple[GroupCode, ...]] = get_args(GroupCode)
 CATEGORIES: Final[tuple[Category, ...]] = get_args(Category)
 
-_EXPLICIT = re.compile(
-    r"\s*(carc|rarc|group|specialty)\s*:\s*([a-z0-9]+)\s*", re.IGNORECASE
-)
-_GROUPED = re.compile(r"\s*(CO|PR|OA|PI|CR)[\s\-]*([a-z0-9]+)\s*", re.I)
-_BARE = re.compile(r"\s*([a-z0-9]+)\s*", re.IGNORECASE)
-_RARC = re.compile(r"(?:M|MA|N)\d+")
+_GROUP_SET: Final = frozenset(GROUP_CODES)
+_CODE_SET_NAMES: Final = frozenset(CODE_SETS)
 
 
 @attrs.frozen
@@ -96,23 +126,30 @@ class CodeRef:
         Raises:
             CodeSyntaxError: *text* matches none of the accepted forms.
         """
-        match = _EXPLICIT.fullmatch(text)
-        if match:
-            code_set = match.group(1).lower()
-            return cls(code_set, _normal(match.group(2)))  # type: ignore[arg-type]
+        # Plain string steps rather than regular expressions: this runs for
+        # every new query string, and compiling patterns costs import time.
+        stripped = text.strip()
+        code_set, colon, rest = stripped.partition(":")
+        if colon:
+            code_set = code_set.rstrip().lower()
+            code = _normal(rest.strip())
+            if code_set not in _CODE_SET_NAMES or not _is_code(code):
+                raise CodeSyntaxError(text)
+            return cls(code_set, code)  # type: ignore[arg-type]
 
-        match = _GROUPED.fullmatch(text)
-        if match:
-            group = match.group(1).upper()
-            return cls("carc", _normal(match.group(2)), group)  # type: ignore[arg-type]
+        upper = stripped.upper()
+        if upper[:2] in _GROUP_SET and len(upper) > 2:
+            code = _normal(upper[2:].lstrip(" \t-"))
+            if not _is_code(code):
+                raise CodeSyntaxError(text)
+            return cls("carc", code, upper[:2])  # type: ignore[arg-type]
 
-        match = _BARE.fullmatch(text)
-        if match is None:
+        code = _normal(upper)
+        if not _is_code(code):
             raise CodeSyntaxError(text)
-        code = _normal(match.group(1))
-        if code in GROUP_CODES:
+        if code in _GROUP_SET:
             return cls("group", code)
-        if _RARC.fullmatch(code):
+        if _is_rarc(code):
             return cls("rarc", code)
 
         return cls(None, code)
@@ -131,6 +168,17 @@ class CodeRef:
         return self.key
 
 
+def _is_code(code: str) -> bool:
+    return code.isascii() and code.isalnum()
+
+
+def _is_rarc(code: str) -> bool:
+    if code[:2] == "MA":
+        return code[2:].isdigit()
+
+    return code[:1] in ("M", "N") and code[1:].isdigit()
+
+
 def _normal(code: str) -> str:
     code = code.upper()
     # Payers sometimes zero-pad numeric CARCs ("050").  Only all-digit
@@ -138,162 +186,52 @@ def _normal(code: str) -> str:
     return code.lstrip("0") or "0" if code.isdigit() else code
 
 
-@attrs.frozen(kw_only=True)
-class Source:
-    """
-    A public page that a statement in the dataset rests on.
-
-    Added in 0.1.0.
-    """
-
-    id: str
-    title: str
-    url: str
-    read: datetime.date
-
-
-@attrs.frozen(kw_only=True)
-class Fact:
-    """
-    One regulatory or factual statement, with the source it comes from.
-
-    ``uncertain`` is true where the sources disagree or are secondary.
-
-    Added in 0.1.0.
-    """
-
-    statement: str
-    source: Source
-    uncertain: bool = False
+# The order of a record's values, as in each row of a release file.
+FIELDS: Final = (
+    "code_set",
+    "code",
+    "status",
+    "start",
+    "last_modified",
+    "stop",
+    "replaced_by",
+    "title",
+    "summary",
+    "category",
+    "adjustment",
+    "remark_type",
+    "family",
+    "maps_to",
+    "aliases",
+    "keywords",
+    "note",
+    "source_url",
+    "official_text",
+)
+_DATES: Final = frozenset({"start", "last_modified", "stop"})
+_LISTS: Final = frozenset({"replaced_by", "aliases", "keywords"})
 
 
-@attrs.frozen(kw_only=True)
-class AppealGuidance:
-    """
-    How to fight a denial: appeal it, or correct and resubmit the claim.
-
-    Added in 0.1.0.
-    """
-
-    action: AppealAction
-    arguments: tuple[str, ...]
-    evidence: tuple[str, ...]
-    letter_argument: str
-
-    @property
-    def is_appealable(self) -> bool:
-        """
-        Whether the advice is to appeal rather than to resubmit.
-        """
-        return self.action == "appeal"
+def _no_editorial() -> None:
+    return None
 
 
-@attrs.frozen(kw_only=True)
-class Related:
-    """
-    Codes that carry or accompany a denial on a remittance.
+def _iso(value: datetime.date | str | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
 
-    Added in 0.1.0.
-    """
-
-    carc: tuple[str, ...] = ()
-    rarc: tuple[str, ...] = ()
-    group: tuple[str, ...] = ()
+    return value.isoformat()
 
 
-@attrs.frozen(kw_only=True)
-class Revision:
-    """
-    One change to a code's guidance, newest last in ``Editorial.revisions``.
+def _date(value: str | None) -> datetime.date | None:
+    if not value:
+        return None
+    from datetime import date
 
-    Added in 0.1.0.
-    """
-
-    release: str
-    date: datetime.date
-    change: str
-    previous: str | None = None
-    reason: str | None = None
-    sources: tuple[Source, ...] = ()
+    return date.fromisoformat(value)
 
 
-@attrs.frozen(kw_only=True)
-class Editorial:
-    """
-    Our plain-language guidance for a denial-type code.
-
-    Added in 0.1.0.
-    """
-
-    explanation: str
-    common_causes: tuple[str, ...]
-    prevention: tuple[str, ...]
-    appeal: AppealGuidance
-    related: Related = Related()
-    facts: tuple[Fact, ...] = ()
-    revisions: tuple[Revision, ...] = ()
-
-    @property
-    def sources(self) -> tuple[Source, ...]:
-        """
-        Every source cited by the facts and revisions, once each.
-        """
-        seen: dict[str, Source] = {}
-        for fact in self.facts:
-            seen.setdefault(fact.source.id, fact.source)
-        for revision in self.revisions:
-            for source in revision.sources:
-                seen.setdefault(source.id, source)
-
-        return tuple(seen.values())
-
-
-@attrs.frozen(kw_only=True)
-class RemitMapping:
-    """
-    A CARC/RARC combination that carries a specialty code on a remittance.
-
-    Added in 0.1.0.
-    """
-
-    group: str
-    carc: str
-    rarc: tuple[str, ...] = ()
-    when: str = ""
-
-    def __str__(self) -> str:
-        remarks = "".join(f" + {remark}" for remark in self.rarc)
-
-        return f"{self.group}-{self.carc}{remarks}"
-
-
-@attrs.frozen(kw_only=True)
-class Validity:
-    """
-    Whether a code could be used on a given date, and why.
-
-    ``state`` is ``"unknown"`` when the lists do not give the dates needed
-    to answer; denialkit does not guess them.
-
-    Added in 0.1.0.
-    """
-
-    state: ValidityState
-    on: datetime.date
-    reason: str
-
-    @property
-    def is_valid(self) -> bool | None:
-        """
-        ``True`` or ``False``, or ``None`` when the answer is unknown.
-        """
-        if self.state == "unknown":
-            return None
-
-        return self.state == "valid"
-
-
-@attrs.frozen(kw_only=True)
+@attrs.frozen(init=False, repr=False, eq=False)
 class DenialCode:
     """
     One code from one code set, as of one dataset release.
@@ -304,37 +242,298 @@ class DenialCode:
     is ``official_text`` only when loaded from your own copy of the lists
     (see ``Dataset.with_official_text``).
 
+    A record keeps its values in one compact row and reads each field on
+    access, so a whole release loads quickly; records compare equal when
+    their values and release are equal.
+
+    >>> code = DenialCode(code_set="carc", code="999", release="test",
+    ...                   status="current", title="An invented code")
+    >>> code.key, code.title, code.is_current
+    ('carc:999', 'An invented code', True)
+
     Added in 0.1.0.
     """
 
-    code_set: CodeSet
-    code: str
+    _values: tuple[Any, ...]
     release: str
-    status: Status
-    start: datetime.date | None = None
-    last_modified: datetime.date | None = None
-    stop: datetime.date | None = None
-    replaced_by: tuple[str, ...] = ()
-    title: str | None = None
-    summary: str | None = None
-    category: Category | None = None
-    adjustment: Adjustment | None = None
-    remark_type: RemarkType | None = None
-    family: str | None = None
-    maps_to: tuple[RemitMapping, ...] = ()
-    aliases: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-    note: str | None = None
-    source_url: str | None = None
-    official_text: str | None = None
-    listed_on: datetime.date | None = attrs.field(default=None, repr=False)
-    _editorial: Callable[[], Editorial | None] = attrs.field(
-        default=lambda: None,
-        alias="editorial_loader",
-        eq=False,
-        repr=False,
-        hash=False,
-    )
+    _listed_on: str | None
+    _editorial_loader: Callable[[], Editorial | None]
+
+    def __init__(
+        self,
+        *,
+        code_set: CodeSet,
+        code: str,
+        release: str,
+        status: Status,
+        start: datetime.date | None = None,
+        last_modified: datetime.date | None = None,
+        stop: datetime.date | None = None,
+        replaced_by: Iterable[str] = (),
+        title: str | None = None,
+        summary: str | None = None,
+        category: Category | None = None,
+        adjustment: Adjustment | None = None,
+        remark_type: RemarkType | None = None,
+        family: str | None = None,
+        maps_to: Iterable[RemitMapping | Mapping[str, Any]] = (),
+        aliases: Iterable[str] = (),
+        keywords: Iterable[str] = (),
+        note: str | None = None,
+        source_url: str | None = None,
+        official_text: str | None = None,
+        listed_on: datetime.date | None = None,
+        editorial_loader: Callable[[], Editorial | None] | None = None,
+    ) -> None:
+        values = (
+            code_set,
+            code,
+            status,
+            _iso(start),
+            _iso(last_modified),
+            _iso(stop),
+            tuple(replaced_by),
+            title,
+            summary,
+            category,
+            adjustment,
+            remark_type,
+            family,
+            tuple(_mapping_dict(m) for m in maps_to),
+            tuple(aliases),
+            tuple(keywords),
+            note,
+            source_url,
+            official_text,
+        )
+        self.__attrs_init__(  # type: ignore[attr-defined]
+            values,
+            release,
+            _iso(listed_on),
+            editorial_loader or _no_editorial,
+        )
+
+    @classmethod
+    def _from_row(
+        cls,
+        row: list[Any],
+        release: str,
+        listed_on: str | None,
+        editorial_loader: Callable[[], Editorial | None],
+    ) -> DenialCode:
+        # The fast path for release files: one row, four slots.
+        record = object.__new__(cls)
+        _set(record, "_values", (*row[:-1], None))
+        _set(record, "release", release)
+        _set(record, "_listed_on", listed_on)
+        _set(
+            record,
+            "_editorial_loader",
+            editorial_loader if row[-1] else _no_editorial,
+        )
+
+        return record
+
+    def replace(self, **changes: Any) -> DenialCode:
+        """
+        A copy with some fields changed (used by overlays).
+
+        >>> code = DenialCode(code_set="carc", code="999", release="t",
+        ...                   status="current")
+        >>> code.replace(title="Renamed").title
+        'Renamed'
+        """
+        fields = {name: getattr(self, name) for name in FIELDS}
+        fields["listed_on"] = self.listed_on
+        fields["editorial_loader"] = self._editorial_loader
+        fields["release"] = self.release
+        fields.update(changes)
+
+        return DenialCode(**fields)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DenialCode):
+            return NotImplemented
+
+        if self.release != other.release:
+            return False
+
+        return all(getattr(self, f) == getattr(other, f) for f in FIELDS)
+
+    def __hash__(self) -> int:
+        return hash((self._values[0], self._values[1], self.release))
+
+    def __repr__(self) -> str:
+        return (
+            f"DenialCode(code_set={self.code_set!r}, code={self.code!r},"
+            f" release={self.release!r}, status={self.status!r},"
+            f" title={self.title!r})"
+        )
+
+    @property
+    def code_set(self) -> CodeSet:
+        """
+        ``"carc"``, ``"rarc"``, ``"group"`` or ``"specialty"``.
+        """
+        value: CodeSet = self._values[0]
+        return value
+
+    @property
+    def code(self) -> str:
+        """
+        The code itself, such as ``"50"`` or ``"N386"``.
+        """
+        value: str = self._values[1]
+        return value
+
+    @property
+    def status(self) -> Status:
+        """
+        ``"current"`` or ``"deactivated"`` in this release.
+        """
+        value: Status = self._values[2]
+        return value
+
+    @property
+    def start(self) -> datetime.date | None:
+        """
+        The first day the code could be used, when the lists give it.
+        """
+        return _date(self._values[3])
+
+    @property
+    def last_modified(self) -> datetime.date | None:
+        """
+        When X12 last changed the code, when known (``None`` = unknown).
+        """
+        return _date(self._values[4])
+
+    @property
+    def stop(self) -> datetime.date | None:
+        """
+        The first day the code could no longer be used, when known.
+        """
+        return _date(self._values[5])
+
+    @property
+    def replaced_by(self) -> tuple[str, ...]:
+        """
+        Successor codes; ``"carc:256"`` names one in another code set.
+        """
+        return tuple(self._values[6])
+
+    @property
+    def title(self) -> str | None:
+        """
+        Our short title, in our own words.
+        """
+        value: str | None = self._values[7]
+        return value
+
+    @property
+    def summary(self) -> str | None:
+        """
+        Our one- or two-sentence summary, in our own words.
+        """
+        value: str | None = self._values[8]
+        return value
+
+    @property
+    def category(self) -> Category | None:
+        """
+        The kind of denial or remark, such as ``"timely_filing"``.
+        """
+        value: Category | None = self._values[9]
+        return value
+
+    @property
+    def adjustment(self) -> Adjustment | None:
+        """
+        CARCs only: ``"denial"``, ``"patient_share"``, ``"contractual"``
+        or ``"informational"`` — whether it is a denial to fight.
+        """
+        value: Adjustment | None = self._values[10]
+        return value
+
+    @property
+    def remark_type(self) -> RemarkType | None:
+        """
+        RARCs only: ``"supplemental"`` or ``"alert"``.
+        """
+        value: RemarkType | None = self._values[11]
+        return value
+
+    @property
+    def family(self) -> str | None:
+        """
+        Specialty codes only: the family prefix, such as ``"R"``.
+        """
+        value: str | None = self._values[12]
+        return value
+
+    @property
+    def maps_to(self) -> tuple[RemitMapping, ...]:
+        """
+        Specialty codes only: the CARC/RARC combinations that carry it.
+        """
+        if not self._values[13]:
+            return ()
+        from ._editorial import RemitMapping
+
+        return tuple(
+            RemitMapping(
+                group=m["group"],
+                carc=m["carc"],
+                rarc=tuple(m.get("rarc", ())),
+                when=m.get("when", ""),
+            )
+            for m in self._values[13]
+        )
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """
+        Other names people use for the code.
+        """
+        return tuple(self._values[14])
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        """
+        Search words for the code.
+        """
+        return tuple(self._values[15])
+
+    @property
+    def note(self) -> str | None:
+        """
+        A caveat about the code's dates, status or successor.
+        """
+        value: str | None = self._values[16]
+        return value
+
+    @property
+    def source_url(self) -> str | None:
+        """
+        Specialty codes: where the code was published.
+        """
+        value: str | None = self._values[17]
+        return value
+
+    @property
+    def official_text(self) -> str | None:
+        """
+        X12's wording, only when loaded from your own licensed copy.
+        """
+        value: str | None = self._values[18]
+        return value
+
+    @property
+    def listed_on(self) -> datetime.date | None:
+        """
+        The day the code list this record comes from was captured.
+        """
+        return _date(self._listed_on)
 
     @cached_property
     def editorial(self) -> Editorial | None:
@@ -343,28 +542,28 @@ class DenialCode:
 
         Loaded from the release on first use.
         """
-        return self._editorial()
+        return self._editorial_loader()
 
     @property
     def key(self) -> str:
         """
         ``"code_set:code"``, unique within a release.
         """
-        return f"{self.code_set}:{self.code}"
+        return f"{self._values[0]}:{self._values[1]}"
 
     @property
     def is_current(self) -> bool:
         """
         Whether the code is still active in this release.
         """
-        return self.status == "current"
+        return bool(self._values[2] == "current")
 
     @property
     def has_summary(self) -> bool:
         """
         Whether this release has our title and summary for the code.
         """
-        return self.summary is not None
+        return self._values[8] is not None
 
     @property
     def display_title(self) -> str:
@@ -394,27 +593,31 @@ class DenialCode:
         valid only from the day the list was captured; earlier days are
         ``"unknown"``, as is a deactivated code whose stop date is unknown.
         """
-        if self.start and day < self.start:
+        from ._editorial import Validity
+
+        start, stop = self.start, self.stop
+        if start and day < start:
             return Validity(
                 state="not_yet_valid",
                 on=day,
-                reason=f"{self} starts on {self.start.isoformat()}.",
+                reason=f"{self} starts on {start.isoformat()}.",
             )
-        if self.stop and day >= self.stop:
+        if stop and day >= stop:
             return Validity(
                 state="deactivated",
                 on=day,
-                reason=f"{self} was deactivated on {self.stop.isoformat()}"
+                reason=f"{self} was deactivated on {stop.isoformat()}"
                 + self._successor_hint(),
             )
-        if self.status == "deactivated" and self.stop is None:
+        if self.status == "deactivated" and stop is None:
             return Validity(
                 state="unknown",
                 on=day,
                 reason=f"{self} is deactivated, but the lists do not say"
                 " since when" + self._successor_hint(),
             )
-        if self.start or (self.listed_on and day >= self.listed_on):
+        listed_on = self.listed_on
+        if start or (listed_on and day >= listed_on):
             return Validity(
                 state="valid", on=day, reason=f"{self} is valid on that day."
             )
@@ -440,6 +643,21 @@ class DenialCode:
 
     def __str__(self) -> str:
         return f"{self.code_set.upper()} {self.code}"
+
+
+_set = object.__setattr__
+
+
+def _mapping_dict(mapping: RemitMapping | Mapping[str, Any]) -> Mapping[str, Any]:
+    if isinstance(mapping, Mapping):
+        return mapping
+
+    return {
+        "group": mapping.group,
+        "carc": mapping.carc,
+        "rarc": list(mapping.rarc),
+        "when": mapping.when,
+    }
 
 
 @attrs.frozen(kw_only=True)

@@ -4,51 +4,37 @@ Datasets: one frozen release of every code, with lookup, search and diff.
 
 from __future__ import annotations
 
-import datetime
-import logging
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from . import _release
 from ._codes import (
-    CODE_SETS,
     Category,
     CodeRef,
     CodeSet,
     DenialCode,
-    Editorial,
     LookupResult,
-    Source,
 )
 from .exceptions import AmbiguousCodeError, UnknownCodeError
 
 if TYPE_CHECKING:
+    import datetime
+
+    from ._diff import ReleaseDiff
+    from ._editorial import Editorial, Source
     from ._overlay import OverlayReport
+    from ._search import SearchHit
 
-_log = logging.getLogger(__name__)
 
-# The fields compared by Dataset.diff, in the order they are reported.
-DIFF_FIELDS = (
-    "status",
-    "start",
-    "last_modified",
-    "stop",
-    "replaced_by",
-    "title",
-    "summary",
-    "category",
-    "adjustment",
-    "remark_type",
-    "family",
-    "maps_to",
-    "aliases",
-    "keywords",
-    "note",
-    "official_text",
-)
+
+def _debug(message: str, *args: object) -> None:
+    # Log through logging.getLogger(__name__), but only when the app has
+    # imported logging: until then no handler can exist, and importing it
+    # here would cost a first lookup several milliseconds.
+    if "logging" in sys.modules:
+        sys.modules["logging"].getLogger(__name__).debug(message, *args)
 
 
 class Dataset:
@@ -74,7 +60,7 @@ class Dataset:
         "_records",
         "_rows",
         "_sources",
-        "built",
+        "_built",
         "overlays",
         "release",
         "source_lists",
@@ -89,7 +75,7 @@ class Dataset:
         source_lists: dict[str, Any],
     ) -> None:
         self.release = release
-        self.built = datetime.date.fromisoformat(built)
+        self._built = built
         self.source_lists = source_lists
         self._rows = rows
         self._records: dict[str, DenialCode] = {}
@@ -98,7 +84,7 @@ class Dataset:
         self._sources: dict[str, Source] = {}
         self.overlays: tuple[OverlayReport, ...] = ()
         self._listed_on = {
-            code_set: _date(info.get("captured"))
+            code_set: info.get("captured")
             for code_set, info in source_lists.items()
         }
         by_code: dict[str, list[str]] = {}
@@ -111,7 +97,7 @@ class Dataset:
         info = _release.release_info(release)
         raw = _release.read_verified(release, "codes")
         rows = {f"{row[0]}:{row[1]}": row for row in raw["codes"]}
-        _log.debug("Loaded dataset release %s: %d codes.", release, len(rows))
+        _debug("Loaded dataset release %s: %d codes.", release, len(rows))
 
         return cls(
             release,
@@ -119,6 +105,15 @@ class Dataset:
             built=info["built"],
             source_lists=info.get("sources", {}),
         )
+
+    @property
+    def built(self) -> datetime.date:
+        """
+        The day the release was built.
+        """
+        from datetime import date
+
+        return date.fromisoformat(self._built)
 
     def __repr__(self) -> str:
         return f"<Dataset release={self.release} codes={len(self._rows)}>"
@@ -377,7 +372,7 @@ class Dataset:
         copy = Dataset(
             self.release,
             rows=dict(self._rows),
-            built=self.built.isoformat(),
+            built=self._built,
             source_lists=self.source_lists,
         )
         copy._records = dict(self._records)
@@ -394,109 +389,5 @@ class Dataset:
         return copy
 
 
-@attrs.frozen(kw_only=True)
-class SearchHit:
-    """
-    One search result with its score (higher is better).
 
-    Added in 0.1.0.
-    """
-
-    record: DenialCode
-    score: float
-
-
-@attrs.frozen(kw_only=True)
-class FieldChange:
-    """
-    One field of one code that differs between two releases.
-
-    Added in 0.1.0.
-    """
-
-    field: str
-    old: Any
-    new: Any
-
-
-@attrs.frozen(kw_only=True)
-class CodeChange:
-    """
-    Every changed field of one code between two releases.
-
-    Added in 0.1.0.
-    """
-
-    key: str
-    changes: tuple[FieldChange, ...]
-
-
-@attrs.frozen(kw_only=True)
-class ReleaseDiff:
-    """
-    What changed between two dataset releases.
-
-    Added in 0.1.0.
-    """
-
-    old: str
-    new: str
-    added: tuple[str, ...]
-    removed: tuple[str, ...]
-    deactivated: tuple[str, ...]
-    reactivated: tuple[str, ...]
-    changed: tuple[CodeChange, ...]
-
-    @property
-    def is_empty(self) -> bool:
-        """
-        Whether the two releases hold the same data.
-        """
-        return not (self.added or self.removed or self.changed)
-
-    def to_dict(self) -> dict[str, Any]:
-        """
-        The diff as plain JSON-ready data.
-        """
-        return {
-            "old": self.old,
-            "new": self.new,
-            "added": list(self.added),
-            "removed": list(self.removed),
-            "deactivated": list(self.deactivated),
-            "reactivated": list(self.reactivated),
-            "changed": {
-                change.key: {
-                    c.field: {"old": _plain(c.old), "new": _plain(c.new)}
-                    for c in change.changes
-                }
-                for change in self.changed
-            },
-        }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    if attrs.has(type(value)):
-        return {
-            k: _plain(v) for k, v in attrs.asdict(value, recurse=False).items()
-        }
-
-    return value
-
-
-def _date(value: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
-
-
-__all__ = [
-    "CODE_SETS",
-    "CodeChange",
-    "Dataset",
-    "FieldChange",
-    "ReleaseDiff",
-    "SearchHit",
-]
+__all__ = ["Dataset"]

@@ -4,18 +4,123 @@ Compare two dataset releases field by field.
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 if TYPE_CHECKING:
-    from ._dataset import Dataset, ReleaseDiff
+    from ._dataset import Dataset
+
+# The fields compared by Dataset.diff, in the order they are reported.
+DIFF_FIELDS = (
+    "status",
+    "start",
+    "last_modified",
+    "stop",
+    "replaced_by",
+    "title",
+    "summary",
+    "category",
+    "adjustment",
+    "remark_type",
+    "family",
+    "maps_to",
+    "aliases",
+    "keywords",
+    "note",
+    "official_text",
+)
+
+
+@attrs.frozen(kw_only=True)
+class FieldChange:
+    """
+    One field of one code that differs between two releases.
+
+    Added in 0.1.0.
+    """
+
+    field: str
+    old: Any
+    new: Any
+
+
+@attrs.frozen(kw_only=True)
+class CodeChange:
+    """
+    Every changed field of one code between two releases.
+
+    Added in 0.1.0.
+    """
+
+    key: str
+    changes: tuple[FieldChange, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ReleaseDiff:
+    """
+    What changed between two dataset releases.
+
+    Added in 0.1.0.
+    """
+
+    old: str
+    new: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    deactivated: tuple[str, ...]
+    reactivated: tuple[str, ...]
+    changed: tuple[CodeChange, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        """
+        Whether the two releases hold the same data.
+        """
+        return not (self.added or self.removed or self.changed)
+
+    def to_dict(self) -> dict[str, Any]:
+        """
+        The diff as plain JSON-ready data.
+        """
+        return {
+            "old": self.old,
+            "new": self.new,
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "deactivated": list(self.deactivated),
+            "reactivated": list(self.reactivated),
+            "changed": {
+                change.key: {
+                    c.field: {"old": _plain(c.old), "new": _plain(c.new)}
+                    for c in change.changes
+                }
+                for change in self.changed
+            },
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if attrs.has(type(value)):
+        return {
+            k: _plain(v) for k, v in attrs.asdict(value, recurse=False).items()
+        }
+
+    return value
+
+
 
 
 def diff(old: Dataset, new: Dataset) -> ReleaseDiff:
     """
     What changed from *old* to *new*; see :meth:`Dataset.diff`.
     """
-    from ._dataset import DIFF_FIELDS, CodeChange, FieldChange, ReleaseDiff
-
     old_keys = {record.key: record for record in old}
     new_keys = {record.key: record for record in new}
     added = [key for key in new_keys if key not in old_keys]
@@ -51,8 +156,6 @@ def diff(old: Dataset, new: Dataset) -> ReleaseDiff:
 
 
 def _editorial_changes(before: Any, after: Any) -> list[Any]:
-    from ._dataset import FieldChange
-
     if before == after:
         return []
     if before is None or after is None:

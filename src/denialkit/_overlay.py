@@ -141,7 +141,7 @@ def with_official_text(
     """
     texts = read_official_text(path)
     records = [
-        attrs.evolve(record, official_text=texts[record.key])
+        record.replace(official_text=texts[record.key])
         for record in dataset
         if record.key in texts
     ]
@@ -276,7 +276,7 @@ def with_overlay(dataset: Dataset, path: str | os.PathLike[str]) -> Dataset:
     by_key = {record.key: record for record in records}
     for key, content in editorial.items():
         base = by_key.get(key) or dataset._record(key)
-        by_key[key] = attrs.evolve(base, editorial_loader=_constant(content))
+        by_key[key] = base.replace(editorial_loader=_constant(content))
     updated = list(by_key.values())
     report = OverlayReport(
         source=f"overlay {document['name']!r} ({name})", applied=len(updated)
@@ -319,7 +319,7 @@ def _merge(dataset: Dataset, raw: Any, file: str, path: str) -> DenialCode:
                 fields[name] = tuple(
                     dict.fromkeys((*getattr(base, name), *fields[name]))
                 )
-        return attrs.evolve(base, **fields)
+        return base.replace(**fields)
     if "status" not in fields:
         raise DataFileError(
             f"{key} is a new code, so it needs a status",
@@ -371,6 +371,3 @@ def _iso(value: Any) -> Any:
 
     return value
 
-
-def _unused(values: Iterable[Any]) -> None:
-    return None

@@ -11,27 +11,19 @@ releases are built from ``data/`` by ``tools/build_release.py``.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
-import logging
 import os
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from ._codes import (
-    AppealGuidance,
-    DenialCode,
-    Editorial,
-    Fact,
-    Related,
-    RemitMapping,
-    Revision,
-    Source,
-)
+from ._codes import DenialCode
+
+if TYPE_CHECKING:
+    import datetime
+
+    from ._editorial import Editorial, Source
 from .exceptions import ReleaseIntegrityError, UnknownReleaseError
-
-_log = logging.getLogger(__name__)
 
 FORMAT: Final = 1
 
@@ -146,77 +138,17 @@ def _calver(release: str) -> tuple[int, int]:
     return (int(year), int(number))
 
 
-def _date(value: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
-
-
 def decode_code(
     row: list[Any],
     *,
     release: str,
-    listed_on: datetime.date | None,
+    listed_on: str | None,
     editorial: Any,
 ) -> DenialCode:
     """
     Turn one ``codes.json`` row into a :class:`DenialCode`.
     """
-    (
-        code_set,
-        code,
-        status,
-        start,
-        last_modified,
-        stop,
-        replaced_by,
-        title,
-        summary,
-        category,
-        adjustment,
-        remark_type,
-        family,
-        maps_to,
-        aliases,
-        keywords,
-        note,
-        source_url,
-        has_editorial,
-    ) = row
-
-    return DenialCode(
-        code_set=code_set,
-        code=code,
-        release=release,
-        status=status,
-        start=_date(start),
-        last_modified=_date(last_modified),
-        stop=_date(stop),
-        replaced_by=tuple(replaced_by),
-        title=title,
-        summary=summary,
-        category=category,
-        adjustment=adjustment,
-        remark_type=remark_type,
-        family=family,
-        maps_to=tuple(
-            RemitMapping(
-                group=m["group"],
-                carc=m["carc"],
-                rarc=tuple(m.get("rarc", ())),
-                when=m.get("when", ""),
-            )
-            for m in maps_to
-        ),
-        aliases=tuple(aliases),
-        keywords=tuple(keywords),
-        note=note,
-        source_url=source_url,
-        listed_on=listed_on,
-        editorial_loader=editorial if has_editorial else _no_editorial,
-    )
-
-
-def _no_editorial() -> None:
-    return None
+    return DenialCode._from_row(row, release, listed_on, editorial)
 
 
 def decode_editorial(
@@ -225,6 +157,16 @@ def decode_editorial(
     """
     Turn one ``editorial.json`` entry into an :class:`Editorial`.
     """
+    import datetime
+
+    from ._editorial import (
+        AppealGuidance,
+        Editorial,
+        Fact,
+        Related,
+        Revision,
+    )
+
     appeal = raw["appeal"]
     related = raw.get("related", {})
 
@@ -269,6 +211,10 @@ def decode_sources(raw: Mapping[str, Any]) -> dict[str, Source]:
     """
     Turn the ``sources`` table of ``editorial.json`` into :class:`Source`.
     """
+    import datetime
+
+    from ._editorial import Source
+
     return {
         key: Source(
             id=key,

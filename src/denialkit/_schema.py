@@ -62,7 +62,17 @@ def load_yaml(text: str, *, file: str) -> Any:
                     file=file,
                     line=line,
                 )
-            mapping[key] = loader.construct_object(value_node, deep=True)
+            try:
+                value = loader.construct_object(value_node, deep=True)
+            except ValueError as exc:
+                raise DataFileError(
+                    f"{key!r} has a value that cannot be read ({exc});"
+                    " write dates as YYYY-MM-DD",
+                    file=file,
+                    line=value_node.start_mark.line + 1,
+                    field=str(key),
+                ) from None
+            mapping[key] = value
             mapping.lines[str(key)] = line
         return mapping
 

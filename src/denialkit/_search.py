@@ -7,14 +7,28 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ._codes import CodeRef
+import attrs
+
+from ._codes import CodeRef, DenialCode
 from .exceptions import DenialKitError
 
 if TYPE_CHECKING:
-    from ._dataset import Dataset, SearchHit
+    from ._dataset import Dataset
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SET_ORDER = {"carc": 0, "group": 1, "rarc": 2, "specialty": 3}
+
+
+@attrs.frozen(kw_only=True)
+class SearchHit:
+    """
+    One search result with its score (higher is better).
+
+    Added in 0.1.0.
+    """
+
+    record: DenialCode
+    score: float
 
 
 def words(text: str | None) -> list[str]:
@@ -33,8 +47,6 @@ def search(dataset: Dataset, text: str, *, limit: int) -> list[SearchHit]:
     """
     See :meth:`Dataset.search`.
     """
-    from ._dataset import SearchHit
-
     exact = _exact(dataset, text)
     query = [_stem(w) for w in words(text)]
     phrase = " ".join(words(text))

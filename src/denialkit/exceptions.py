@@ -37,7 +37,7 @@ __all__ = [
     "UnknownReleaseError",
 ]
 
-ACCEPTED_FORMS = (
+_ACCEPTED_FORMS = (
     "'50', 'CO-50', 'co 50', 'CO50', 'N386', 'MA130', 'R2',"
     " 'carc:B2', 'rarc:N386', 'group:CO' or 'specialty:B2'"
 )
@@ -60,7 +60,7 @@ class CodeSyntaxError(DenialKitError, ValueError):
     def __init__(self, text: str) -> None:
         super().__init__(
             f"{text!r} is not a denial code denialkit can read. Write a code"
-            f" in one of these forms: {ACCEPTED_FORMS}."
+            f" in one of these forms: {_ACCEPTED_FORMS}."
         )
         self.text = text
 

@@ -1,0 +1,161 @@
+"""
+Speed of dataset lookups, as ratios against named anchors in one run.
+
+Usage::
+
+    python benchmarks/lookup_speed.py [--rounds N]
+
+Anchors and goals (from the dataset issue):
+
+- cold start: a fresh process running ``import denialkit;
+  denialkit.lookup("CO-50")`` against one running ``import pycountry;
+  pycountry.countries.get(alpha_2="DE")``: goal <= 0.8.
+- warm ``lookup("50")`` against a plain ``dict[key]``: goal <= 5.
+- warm ``lookup("co-50 ")`` against the same dict read: goal <= 10.
+- loading the whole newest release into typed records against
+  ``json.loads`` of the same release files: goal <= 2.
+
+Also printed, without a goal: an uncached lookup (the parse and resolve
+path a first query takes).  The cold processes may write bytecode caches
+(as an installed package has them); the first runs of each are not
+counted.  Cold starts alternate between the two
+commands and take medians, because the machine's load varies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+
+
+# Installed packages carry compiled bytecode; let the measured processes
+# write and use it too, whatever this shell says.
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _cold(code: str, rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=_ENV)
+        times.append(time.perf_counter() - start)
+
+    return times
+
+
+def cold_start(rounds: int) -> tuple[float, float]:
+    ours = "import denialkit; denialkit.lookup('CO-50')"
+    anchor = (
+        "import pycountry; pycountry.countries.get(alpha_2='DE')"
+    )
+    _cold(ours, 2)
+    _cold(anchor, 2)
+    our_times: list[float] = []
+    anchor_times: list[float] = []
+    for _ in range(rounds):
+        our_times += _cold(ours, 1)
+        anchor_times += _cold(anchor, 1)
+
+    return statistics.median(our_times), statistics.median(anchor_times)
+
+
+def _per_call(stmt: str, setup: str, number: int) -> float:
+    timer = timeit.Timer(stmt, setup=setup)
+
+    return min(timer.repeat(repeat=7, number=number)) / number
+
+
+def warm_lookups() -> dict[str, float]:
+    setup = (
+        "import denialkit; denialkit.lookup('50');"
+        " denialkit.lookup('co-50 '); d = {'50': 1}; k = '50'"
+    )
+    n = 200_000
+
+    return {
+        "dict": _per_call("d[k]", setup, n),
+        "lookup('50')": _per_call("denialkit.lookup('50')", setup, n),
+        "lookup('co-50 ')": _per_call("denialkit.lookup('co-50 ')", setup, n),
+        "uncached": _per_call(
+            "ds.lookup('co-50 ')",
+            "import denialkit; ds = denialkit.load(); ds.lookup('50')",
+            20_000,
+        ),
+    }
+
+
+def full_load() -> tuple[float, float]:
+    import denialkit
+    from denialkit import _release
+
+    release = denialkit.LATEST_RELEASE
+    files = _release.release_info(release)["files"]
+    raw = [_release.read_resource(f["name"]) for f in files.values()]
+
+    def anchor() -> None:
+        for blob in raw:
+            json.loads(blob)
+
+    def ours() -> None:
+        dataset = denialkit.Dataset._from_release(release)
+        for record in dataset:
+            _ = record.editorial
+
+    return (
+        min(timeit.repeat(ours, number=1, repeat=7)),
+        min(timeit.repeat(anchor, number=1, repeat=7)),
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=21)
+    args = parser.parse_args()
+
+    ours, anchor = cold_start(args.rounds)
+    warm = warm_lookups()
+    load_ours, load_anchor = full_load()
+
+    rows = [
+        ("cold import + lookup('CO-50') / pycountry", ours, anchor, 0.8),
+        ("warm lookup('50') / dict[key]", warm["lookup('50')"], warm["dict"], 5),
+        (
+            "warm lookup('co-50 ') / dict[key]",
+            warm["lookup('co-50 ')"],
+            warm["dict"],
+            10,
+        ),
+        ("load release to records / json.loads", load_ours, load_anchor, 2),
+    ]
+    print(f"{'measure':44} {'ours':>11} {'anchor':>11} {'ratio':>6} goal")
+    failed = False
+    for name, value, base, goal in rows:
+        ratio = value / base
+        failed |= ratio > goal
+        mark = "ok" if ratio <= goal else "MISSED"
+        print(
+            f"{name:44} {_fmt(value):>11} {_fmt(base):>11}"
+            f" {ratio:6.2f} <= {goal} {mark}"
+        )
+    print(f"(uncached lookup, no goal: {_fmt(warm['uncached'])} per call)")
+
+    return 1 if failed else 0
+
+
+def _fmt(seconds: float) -> str:
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    if seconds >= 1e-6:
+        return f"{seconds * 1e6:.2f} us"
+
+    return f"{seconds * 1e9:.1f} ns"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
