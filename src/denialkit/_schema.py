@@ -64,6 +64,8 @@ def load_yaml(text: str, *, file: str) -> Any:
                 )
             try:
                 value = loader.construct_object(value_node, deep=True)
+            except DataFileError:
+                raise
             except ValueError as exc:
                 raise DataFileError(
                     f"{key!r} has a value that cannot be read ({exc});"
