@@ -269,9 +269,9 @@ def build(out: pathlib.Path, built: str, *, check_only: bool) -> str:
         "format": FORMAT,
         "release": release,
         "fields": list(FIELDS),
-        "codes": [
-            row(records[k], k.partition(":")[0], k in editorial) for k in keys
-        ],
+        "codes": {
+            k: row(records[k], k.partition(":")[0], k in editorial) for k in keys
+        },
     }
     used = sorted(
         {f["source"] for e in editorial.values() for f in e.get("facts", [])}

@@ -7,7 +7,7 @@ remittances or the command line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
@@ -254,10 +254,11 @@ class DenialCode:
     Added in 0.1.0.
     """
 
-    _values: tuple[Any, ...]
+    _values: Sequence[Any]
     release: str
     _listed_on: str | None
     _editorial_loader: Callable[[], Editorial | None]
+    _official_text: str | None
 
     def __init__(
         self,
@@ -304,13 +305,13 @@ class DenialCode:
             tuple(keywords),
             note,
             source_url,
-            official_text,
         )
         self.__attrs_init__(  # type: ignore[attr-defined]
             values,
             release,
             _iso(listed_on),
             editorial_loader or _no_editorial,
+            official_text,
         )
 
     @classmethod
@@ -321,11 +322,13 @@ class DenialCode:
         listed_on: str | None,
         editorial_loader: Callable[[], Editorial | None],
     ) -> DenialCode:
-        # The fast path for release files: one row, four slots.
+        # The fast path for release files: the row itself (its last item,
+        # the editorial flag, is never read as a field), five slots.
         record = object.__new__(cls)
-        _set(record, "_values", (*row[:-1], None))
+        _set(record, "_values", row)
         _set(record, "release", release)
         _set(record, "_listed_on", listed_on)
+        _set(record, "_official_text", None)
         _set(
             record,
             "_editorial_loader",
@@ -525,8 +528,7 @@ class DenialCode:
         """
         X12's wording, only when loaded from your own licensed copy.
         """
-        value: str | None = self._values[18]
-        return value
+        return self._official_text
 
     @property
     def listed_on(self) -> datetime.date | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -87,16 +88,18 @@ class Dataset:
             code_set: info.get("captured")
             for code_set, info in source_lists.items()
         }
-        by_code: dict[str, list[str]] = {}
-        for key in rows:
-            by_code.setdefault(key.partition(":")[2], []).append(key)
-        self._by_code = by_code
+        # Built on the first bare-code lookup ("50", "B2"), which needs to
+        # know every code set a code appears in.
+        self._by_code: dict[str, list[str]] | None = None
 
     @classmethod
     def _from_release(cls, release: str) -> Dataset:
         info = _release.release_info(release)
         raw = _release.read_verified(release, "codes")
-        rows = {f"{row[0]}:{row[1]}": row for row in raw["codes"]}
+        rows = raw["codes"]
+        if isinstance(rows, list):
+            # Format 1 (release 2026.1) lists rows; later formats key them.
+            rows = {f"{row[0]}:{row[1]}": row for row in rows}
         _debug("Loaded dataset release %s: %d codes.", release, len(rows))
 
         return cls(
@@ -122,8 +125,23 @@ class Dataset:
         return len(self._rows)
 
     def __iter__(self) -> Iterator[DenialCode]:
-        for key in self._rows:
-            yield self._record(key)
+        if len(self._records) < len(self._rows):
+            self._build_all()
+
+        return iter([self._records[key] for key in self._rows])
+
+    def _build_all(self) -> None:
+        # Every record at once, in one tight loop: iterating a whole
+        # release is the common bulk path (search, filter, diff, export).
+        records = self._records
+        for key, row in self._rows.items():
+            if key not in records:
+                records[key] = DenialCode._from_row(
+                    row,
+                    self.release,
+                    self._listed_on.get(row[0]),
+                    partial(self._load_editorial, key),
+                )
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and key in self._rows
@@ -294,6 +312,15 @@ class Dataset:
 
         return dict(self._sources)
 
+    def _code_index(self) -> dict[str, list[str]]:
+        if self._by_code is None:
+            by_code: dict[str, list[str]] = {}
+            for key in self._rows:
+                by_code.setdefault(key.partition(":")[2], []).append(key)
+            self._by_code = by_code
+
+        return self._by_code
+
     def _resolve(self, ref: CodeRef) -> str:
         if ref.code_set:
             key = f"{ref.code_set}:{ref.code}"
@@ -305,7 +332,7 @@ class Dataset:
                 release=self.release,
                 suggestions=self._suggest(ref.code, ref.code_set),
             )
-        keys = self._by_code.get(ref.code, [])
+        keys = self._code_index().get(ref.code, [])
         if len(keys) == 1:
             return keys[0]
         if keys:
@@ -344,7 +371,7 @@ class Dataset:
                 row,
                 release=self.release,
                 listed_on=self._listed_on.get(row[0]),
-                editorial=lambda: self._load_editorial(key),
+                editorial=partial(self._load_editorial, key),
             )
             self._records[key] = record
 
@@ -383,7 +410,7 @@ class Dataset:
         for record in records:
             if record.key not in copy._rows:
                 copy._rows[record.key] = [record.code_set, record.code]
-                copy._by_code.setdefault(record.code, []).append(record.key)
+                copy._by_code = None
             copy._records[record.key] = record
 
         return copy

@@ -2,7 +2,8 @@
 Read frozen dataset releases shipped inside the package.
 
 A release is two JSON files under ``denialkit/releases/<id>/``:
-``codes.json`` (one compact row per code) and ``editorial.json`` (the
+``codes.json`` (one compact row per code, keyed by ``"code_set:code"``
+from format 2 on) and ``editorial.json`` (the
 guidance, loaded only when a record's ``editorial`` is first read).
 ``releases/manifest.json`` lists every release with the sha256 of each
 file; a file that does not match is refused.  YAML is never read here:
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
     from ._editorial import Editorial, Source
 from .exceptions import ReleaseIntegrityError, UnknownReleaseError
 
-FORMAT: Final = 1
+# Format 1 (release 2026.1) lists the rows; format 2 keys each row by
+# "code_set:code" so loading needs no Python loop.
+FORMAT: Final = 2
 
 # The order of the columns in each row of codes.json.
 FIELDS: Final = (

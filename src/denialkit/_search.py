@@ -68,7 +68,8 @@ def search(dataset: Dataset, text: str, *, limit: int) -> list[SearchHit]:
                 if len(query) > 1 and phrase in " ".join(words(value)):
                     score += weight
         if score > 0:
-            hits.append((score, record))
+            # A deactivated code is rarely what someone searching means.
+            hits.append((score if record.is_current else score * 0.8, record))
 
     hits.sort(
         key=lambda hit: (

@@ -5,4 +5,4 @@ __version__ = "0.1.0"
 
 # The newest dataset release shipped; tools/build_release.py updates it
 # and tests check it against releases/manifest.json.
-LATEST_RELEASE = "2026.1"
+LATEST_RELEASE = "2026.2"
