@@ -25,7 +25,7 @@ def _clear_warm_cache() -> None:
     """
     import denialkit
 
-    denialkit._warm.clear()
+    denialkit.lookup.cache_clear()  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ Appeal letters live in :mod:`denialkit.appeals` and the X12 835 reader in
 
 from __future__ import annotations
 
+import functools
 import typing
 from typing import Any, Final
 
@@ -132,11 +133,14 @@ def __getattr__(name: str) -> Any:
 
 _datasets: dict[str, Dataset] = {}
 
-# Answers of lookup() on the newest release without a date, by query
-# string.  Results are frozen and releases never change, so a repeated
-# query (the common case when reading remittances) is one dict read.
-_warm: dict[str, LookupResult] = {}
-_WARM_LIMIT: Final = 20_000
+_F = typing.TypeVar("_F", bound=typing.Callable[..., Any])
+
+
+def _remember(func: _F) -> _F:
+    # Answers are frozen and releases never change, so a repeated query
+    # (the common case when reading remittances) is answered from a
+    # C-level cache without running Python code at all.
+    return typing.cast(_F, functools.lru_cache(maxsize=8192)(func))
 
 
 def load(release: str | None = None) -> Dataset:
@@ -178,6 +182,7 @@ def releases() -> list[str]:
     return _release.release_ids()
 
 
+@_remember
 def lookup(
     code: str,
     *,
@@ -199,21 +204,13 @@ def lookup(
         AmbiguousCodeError: a bare code exists in several code sets.
         UnknownCodeError: no such code; close codes are suggested.
 
+    Answers are cached (the 8,192 most recent queries), so repeating a
+    query costs about as much as a dict lookup.
+
     >>> import datetime
     >>> lookup("42", as_of=datetime.date(2020, 1, 1)).validity.state
     'deactivated'
 
     Added in 0.1.0.
     """
-    if as_of is None is release:
-        try:
-            return _warm[code]
-        except KeyError:
-            pass
-        result = load().lookup(code)
-        if len(_warm) >= _WARM_LIMIT:
-            _warm.clear()
-        _warm[code] = result
-        return result
-
     return load(release).lookup(code, as_of=as_of)

@@ -254,11 +254,14 @@ class DenialCode:
     Added in 0.1.0.
     """
 
+    # The field values in FIELDS order, then 1 if the code has editorial
+    # guidance; a release row is used as it is.
     _values: Sequence[Any]
-    release: str
-    _listed_on: str | None
-    _editorial_loader: Callable[[], Editorial | None]
-    _official_text: str | None
+    # What records of one release and code set share: (release, day the
+    # list was captured, editorial loader taking the key, official text).
+    _origin: tuple[
+        str, str | None, Callable[[str], Editorial | None], str | None
+    ]
 
     def __init__(
         self,
@@ -305,35 +308,27 @@ class DenialCode:
             tuple(keywords),
             note,
             source_url,
+            1 if editorial_loader else 0,
         )
+        loader = editorial_loader or _no_editorial
         self.__attrs_init__(  # type: ignore[attr-defined]
             values,
-            release,
-            _iso(listed_on),
-            editorial_loader or _no_editorial,
-            official_text,
+            (release, _iso(listed_on), lambda _key: loader(), official_text),
         )
 
     @classmethod
     def _from_row(
         cls,
         row: list[Any],
-        release: str,
-        listed_on: str | None,
-        editorial_loader: Callable[[], Editorial | None],
+        origin: tuple[
+            str, str | None, Callable[[str], Editorial | None], str | None
+        ],
     ) -> DenialCode:
-        # The fast path for release files: the row itself (its last item,
-        # the editorial flag, is never read as a field), five slots.
+        # The fast path for release files: the row itself and the origin
+        # shared by its code set, two slots.
         record = object.__new__(cls)
         _set(record, "_values", row)
-        _set(record, "release", release)
-        _set(record, "_listed_on", listed_on)
-        _set(record, "_official_text", None)
-        _set(
-            record,
-            "_editorial_loader",
-            editorial_loader if row[-1] else _no_editorial,
-        )
+        _set(record, "_origin", origin)
 
         return record
 
@@ -348,7 +343,7 @@ class DenialCode:
         """
         fields = {name: getattr(self, name) for name in FIELDS}
         fields["listed_on"] = self.listed_on
-        fields["editorial_loader"] = self._editorial_loader
+        fields["editorial_loader"] = lambda: self.editorial
         fields["release"] = self.release
         fields.update(changes)
 
@@ -372,6 +367,13 @@ class DenialCode:
             f" release={self.release!r}, status={self.status!r},"
             f" title={self.title!r})"
         )
+
+    @property
+    def release(self) -> str:
+        """
+        The dataset release this record belongs to.
+        """
+        return self._origin[0]
 
     @property
     def code_set(self) -> CodeSet:
@@ -528,14 +530,14 @@ class DenialCode:
         """
         X12's wording, only when loaded from your own licensed copy.
         """
-        return self._official_text
+        return self._origin[3]
 
     @property
     def listed_on(self) -> datetime.date | None:
         """
         The day the code list this record comes from was captured.
         """
-        return _date(self._listed_on)
+        return _date(self._origin[1])
 
     @cached_property
     def editorial(self) -> Editorial | None:
@@ -544,7 +546,10 @@ class DenialCode:
 
         Loaded from the release on first use.
         """
-        return self._editorial_loader()
+        if not self._values[18]:
+            return None
+
+        return self._origin[2](self.key)
 
     @property
     def key(self) -> str:
@@ -684,6 +689,13 @@ class LookupResult:
         The code as found, such as ``"50"``.
         """
         return self.record.code
+
+    @property
+    def release(self) -> str:
+        """
+        The dataset release this record belongs to.
+        """
+        return self._origin[0]
 
     @property
     def code_set(self) -> CodeSet:

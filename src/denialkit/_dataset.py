@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import partial
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +57,7 @@ class Dataset:
         "_editorial",
         "_editorial_overlay",
         "_listed_on",
+        "_origins",
         "_records",
         "_rows",
         "_sources",
@@ -84,6 +84,7 @@ class Dataset:
         self._editorial_overlay: dict[str, Editorial] = {}
         self._sources: dict[str, Source] = {}
         self.overlays: tuple[OverlayReport, ...] = ()
+        self._origins: dict[str, Any] = {}
         self._listed_on = {
             code_set: info.get("captured")
             for code_set, info in source_lists.items()
@@ -134,14 +135,26 @@ class Dataset:
         # Every record at once, in one tight loop: iterating a whole
         # release is the common bulk path (search, filter, diff, export).
         records = self._records
+        origin = self._origin
+        from_row = DenialCode._from_row
         for key, row in self._rows.items():
             if key not in records:
-                records[key] = DenialCode._from_row(
-                    row,
-                    self.release,
-                    self._listed_on.get(row[0]),
-                    partial(self._load_editorial, key),
-                )
+                records[key] = from_row(row, origin(row[0]))
+
+    def _origin(
+        self, code_set: str
+    ) -> tuple[str, str | None, Any, str | None]:
+        found = self._origins.get(code_set)
+        if found is None:
+            found = (
+                self.release,
+                self._listed_on.get(code_set),
+                self._load_editorial,
+                None,
+            )
+            self._origins[code_set] = found
+
+        return found
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and key in self._rows
@@ -367,12 +380,7 @@ class Dataset:
         record = self._records.get(key)
         if record is None:
             row = self._rows[key]
-            record = _release.decode_code(
-                row,
-                release=self.release,
-                listed_on=self._listed_on.get(row[0]),
-                editorial=partial(self._load_editorial, key),
-            )
+            record = DenialCode._from_row(row, self._origin(row[0]))
             self._records[key] = record
 
         return record

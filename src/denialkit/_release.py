@@ -141,19 +141,6 @@ def _calver(release: str) -> tuple[int, int]:
     return (int(year), int(number))
 
 
-def decode_code(
-    row: list[Any],
-    *,
-    release: str,
-    listed_on: str | None,
-    editorial: Any,
-) -> DenialCode:
-    """
-    Turn one ``codes.json`` row into a :class:`DenialCode`.
-    """
-    return DenialCode._from_row(row, release, listed_on, editorial)
-
-
 def decode_editorial(
     raw: Mapping[str, Any], sources: Mapping[str, Source]
 ) -> Editorial:
