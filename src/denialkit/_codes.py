@@ -311,7 +311,7 @@ class DenialCode:
             1 if editorial_loader else 0,
         )
         loader = editorial_loader or _no_editorial
-        self.__attrs_init__(  # type: ignore[attr-defined]
+        self.__attrs_init__(
             values,
             (release, _iso(listed_on), lambda _key: loader(), official_text),
         )
@@ -689,13 +689,6 @@ class LookupResult:
         The code as found, such as ``"50"``.
         """
         return self.record.code
-
-    @property
-    def release(self) -> str:
-        """
-        The dataset release this record belongs to.
-        """
-        return self._origin[0]
 
     @property
     def code_set(self) -> CodeSet:

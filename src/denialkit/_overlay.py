@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _schema
-from ._codes import DenialCode, Editorial, RemitMapping, Source
+from ._codes import DenialCode
+from ._editorial import Editorial, RemitMapping, Source
 from ._release import decode_editorial
 from .exceptions import DataFileError
 
