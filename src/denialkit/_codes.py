@@ -135,7 +135,7 @@ class CodeRef:
             code = _normal(rest.strip())
             if code_set not in _CODE_SET_NAMES or not _is_code(code):
                 raise CodeSyntaxError(text)
-            return cls(code_set, code)  # type: ignore[arg-type]
+            return cls(code_set, code)
 
         upper = stripped.upper()
         if upper[:2] in _GROUP_SET and len(upper) > 2:
