@@ -35,7 +35,6 @@ import sys
 import time
 import timeit
 
-
 # Installed packages carry compiled bytecode; let the measured processes
 # write and use it too, whatever this shell says.
 _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -171,7 +170,8 @@ def main() -> int:
     print(
         "(every record with its editorial guidance, no goal:"
         f" {_fmt(load['both'])} against {_fmt(load['both anchor'])} for"
-        f" json.loads of both files, {load['both'] / load['both anchor']:.2f}x)"
+        " json.loads of both files,"
+        f" {load['both'] / load['both anchor']:.2f}x)"
     )
 
     return 1 if failed else 0

@@ -88,7 +88,6 @@ def test_every_missing_field_is_reported_together(context) -> None:  # type: ign
     missing = info.value.missing
     assert ("clinical_summary", "clinical.summary") in missing
     assert ("guideline_citation", "clinical.guideline.name") in missing
-    assert ("enclosures", "attachments") in missing
     assert ("closing", "practice.phone") in missing
     message = str(info.value)
     assert "clinical.summary (section clinical_summary)" in message
@@ -105,7 +104,7 @@ def test_draft_mode_shows_placeholders(context) -> None:  # type: ignore[no-unty
 
     assert "[Clinical Summary]" in text
     assert "[Guideline Name]" in text
-    assert "[Attachments Title]" in text
+    assert "1. The denial notice dated" in text
 
 
 @pytest.mark.parametrize("payload", INJECTIONS)
@@ -145,7 +144,7 @@ def test_user_sections_cannot_reach_python_internals(context) -> None:  # type: 
     evil = Section("evil", "{{ ''.__class__.__mro__[1].__subclasses__() }}")
     letter = builtin_letter("R2") + evil
 
-    with pytest.raises(TemplateError, match="Python internals"):
+    with pytest.raises(TemplateError, match="letters may not do"):
         render(letter, context)
 
 
@@ -195,7 +194,7 @@ def test_late_letters_warn_loudly(context) -> None:  # type: ignore[no-untyped-d
     with pytest.warns(LateAppealWarning, match="after the appeal deadline"):
         text = render(builtin_letter("R2"), late)
 
-    assert "This request is late" in text
+    assert "filed after that deadline" in text
 
 
 def test_repr_and_logs_never_show_patient_data(context, caplog) -> None:  # type: ignore[no-untyped-def]
@@ -286,3 +285,120 @@ def test_context_from_data_rejects_bad_fields() -> None:
 
     assert info.value.field == "claim.service_lines[1].cpt"
     assert "CPT or HCPCS" in str(info.value)
+
+
+def test_identifiers_stay_exactly_as_typed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """
+    YAML never turns an unquoted member ID, claim number or authorization
+    into a number (0012345 is not 5349, 12:30:45 is not 45045).
+    """
+    text = (EXAMPLES / "r2-claim.yaml").read_text()
+    text = text.replace("member_id: TEST000001", "member_id: 0012345")
+    text = text.replace("payer_claim_number: ICN-TEST-0001", "payer_claim_number: 1_000_000")
+    text = text.replace("prior_authorization_number: PA-TEST-0001", "prior_authorization_number: 12:30:45")
+    claim = tmp_path / "claim.yaml"
+    claim.write_text(text)
+
+    letter = render(builtin_letter("CO-50"), load_context(claim))
+
+    assert "Member ID: 0012345" in letter
+    assert "Payer claim number: 1_000_000" in letter
+    assert "Authorization number: 12:30:45" in letter
+
+
+def test_missing_fields_in_comparisons_and_operations_are_collected(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    A missing field used in a comparison, sum, membership test, subscript
+    or call is reported with the others, in its own section.
+    """
+    sections = [Section("first", "{{ missing.first }}")]
+    for i, source in enumerate(
+        [
+            "{% if nothing.here == 'x' %}x{% endif %}",
+            "{{ n.m + 1 }}",
+            "{{ 'a' in q.r }}",
+            "{{ s.t[0] }}",
+            "{% if yy.zz > 3 %}y{% endif %}",
+            "{{ nope.upper() }}",
+        ]
+    ):
+        sections.append(Section(f"s{i}", source))
+    sections.append(Section("last", "{{ missing.last }}"))
+
+    with pytest.raises(MissingFieldsError) as info:
+        render(AppealTemplate("t", tuple(sections)), context)
+
+    found = dict(info.value.missing)
+    assert set(found) == {"first", "s0", "s1", "s2", "s3", "s4", "s5", "last"}
+    assert found["s0"] == "nothing.here"
+
+
+def test_blank_values_never_print_none(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    Blank list items are dropped, never printed as "None".
+    """
+    odd = attrs.evolve(
+        context,
+        practice=attrs.evolve(context.practice, address_lines=("100 Sample St", "")),
+        clinical=attrs.evolve(context.clinical, symptoms=("", "pain"), prior_imaging=("  ",)),
+    )
+
+    text = render(builtin_letter("R2"), odd)
+
+    assert "None" not in text
+    assert "Symptoms: pain." in text
+    assert "Prior imaging" not in text
+
+
+def test_deactivated_code_letter_checks_the_dates_of_service(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    A letter about CARC 42 says it was deactivated before 2026 services,
+    and was still valid for 2006 services.
+    """
+    letter = builtin_letter("CO-42")
+    early = attrs.evolve(
+        context,
+        claim=attrs.evolve(
+            context.claim,
+            service_lines=(attrs.evolve(context.claim.service_lines[0], date_of_service=datetime.date(2006, 1, 5)),),
+        ),
+    )
+
+    assert "deactivated on June 1, 2007, before these dates" in render(letter, context)
+    assert "was a valid claim adjustment reason code on these dates" in render(letter, early)
+
+
+def test_kinds_a_payer_does_not_have_are_refused(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    Original Medicare has no external review: the letter says so.
+    """
+    medicare = attrs.evolve(context, payer=attrs.evolve(context.payer, payer_type="medicare_ab"))
+
+    with pytest.raises(TemplateError, match="no external review"):
+        render(builtin_letter("R2", kind="external_review"), medicare)
+
+
+def test_computed_names_and_rendered_letters_hide_values(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    A field name computed from a value is never reported, and a rendered
+    letter's repr does not show its text.
+    """
+    from denialkit.appeals import render_sections
+
+    probe = AppealTemplate("t", (Section("s", "{{ {'a': 1}[claim.number] }}"),))
+    with pytest.raises(MissingFieldsError) as info:
+        render(probe, context)
+    rendered = render_sections(builtin_letter("R2"), context)
+
+    assert "CLM-TEST-0001" not in str(info.value)
+    assert "Pat Testpatient" not in repr(rendered)
+    assert "Pat Testpatient" in rendered.text
+
+
+def test_runaway_sections_are_stopped(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    A user section cannot produce megabytes of text.
+    """
+    for source in ("{{ 'x' * 100000000 }}", "{{ lipsum(n=100000) }}", "{% for i in range(99999) %}{{ 'y' * 9 }}{% endfor %}"):
+        with pytest.raises((TemplateError, MissingFieldsError)):
+            render(builtin_letter("R2") + Section("big", source), context)

@@ -270,7 +270,8 @@ def build(out: pathlib.Path, built: str, *, check_only: bool) -> str:
         "release": release,
         "fields": list(FIELDS),
         "codes": {
-            k: row(records[k], k.partition(":")[0], k in editorial) for k in keys
+            k: row(records[k], k.partition(":")[0], k in editorial)
+            for k in keys
         },
     }
     used = sorted(

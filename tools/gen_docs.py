@@ -29,6 +29,7 @@ import ast
 import datetime
 import html
 import importlib
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -210,27 +211,36 @@ def _code_facts(record: DenialCode, link: Linker) -> str:
     if record.is_appealable is not None:
         action = "Appeal" if record.is_appealable else "Correct and resubmit"
         rows.append(("What to do", action))
+    searched = (*record.aliases, *record.keywords)
+    if searched:
+        rows.append(("Also searched as", ", ".join(md(w) for w in searched)))
     if record.source_url:
         rows.append(("Published by", f"<{html.escape(record.source_url)}>"))
-    rows.append(("Dataset release", f"[{record.release}]"
-                 f"({link.to_root}releases/{record.release}.md)"))
+    rows.append(
+        (
+            "Dataset release",
+            f"[{record.release}]({link.to_root}releases/{record.release}.md)",
+        )
+    )
 
     return _table(("Fact", "Value"), rows)
 
 
 def _deactivated_note(record: DenialCode, link: Linker) -> str:
+    name = md(label(record.code_set, record.code))
     since = f" on {record.stop.isoformat()}" if record.stop else ""
-    text = f'!!! warning "Deactivated code"\n    {md(str(label(record.code_set, record.code)))} was deactivated{since}.'
+    text = f"{name} was deactivated{since}."
     if record.replaced_by:
         names = " or ".join(link.code(s, c) for s, c in successors(record))
         text += f" Use {names} instead."
     else:
         text += " The lists name no successor."
-
-    return (
-        text + " It still explains remittances for services before that"
-        " day, so it stays in the dataset."
+    text += (
+        " It still explains remittances for services before that day, so"
+        " it stays in the dataset."
     )
+
+    return f'!!! warning "Deactivated code"\n    {text}'
 
 
 def _editorial_sections(record: DenialCode, link: Linker) -> list[str]:
@@ -289,8 +299,7 @@ def _sources(record: DenialCode) -> list[str]:
     if editorial is None or not editorial.sources:
         return []
     lines = [
-        f"- [{md(source.title)}]({source.url}), read"
-        f" {source.read.isoformat()}"
+        f"- [{md(source.title)}]({source.url}), read {source.read.isoformat()}"
         for source in editorial.sources
     ]
 
@@ -384,9 +393,11 @@ def _letter_section(record: DenialCode, dataset: Dataset) -> list[str]:
     text = sample_letter(record, dataset)
     if text is None:
         return []
-    kind = "corrected-claim cover letter" if (
-        record.is_appealable is False
-    ) else "appeal letter"
+    kind = (
+        "corrected-claim cover letter"
+        if (record.is_appealable is False)
+        else "appeal letter"
+    )
     intro = (
         f"The built-in {kind} for this code, rendered in draft mode for an"
         " invented practice and a commercial plan, with a denial notice"
@@ -425,6 +436,10 @@ def code_page(record: DenialCode, dataset: Dataset) -> str:
     link = Linker(dataset, "../../")
     name = label(record.code_set, record.code)
     parts = [f"# {md(name)}: {md(record.display_title)}"]
+    if record.aliases or record.keywords:
+        # Codes with search phrases are the ones people look for most;
+        # rank their pages above pages that merely mention the words.
+        parts.insert(0, "---\nsearch:\n  boost: 2\n---")
     if not record.is_current:
         parts.append(_deactivated_note(record, link))
     parts.append(
@@ -433,7 +448,9 @@ def code_page(record: DenialCode, dataset: Dataset) -> str:
     )
     parts.append(_code_facts(record, link))
     if record.note:
-        parts.append(f'!!! note "About the dates or status"\n    {md(record.note)}')
+        parts.append(
+            f'!!! note "About the dates or status"\n    {md(record.note)}'
+        )
     if record.maps_to:
         parts += ["## On a remittance", _mappings(record, link)]
     parts += _editorial_sections(record, link)
@@ -602,9 +619,7 @@ def code_pages(dataset: Dataset) -> dict[str, str]:
     """
     pages = {"codes/index.md": codes_index(dataset)}
     for code_set in CODE_SET_NAMES:
-        pages[f"codes/{code_set}/index.md"] = code_set_index(
-            dataset, code_set
-        )
+        pages[f"codes/{code_set}/index.md"] = code_set_index(dataset, code_set)
     for record in dataset:
         pages[code_path(record.code_set, record.code)] = code_page(
             record, dataset
@@ -653,15 +668,12 @@ def _source_lists(dataset: Dataset) -> str:
     return "\n".join(lines)
 
 
-def _diff_section(
-    old: Dataset, new: Dataset, newest: Dataset
-) -> list[str]:
+def _diff_section(old: Dataset, new: Dataset, newest: Dataset) -> list[str]:
     diff = old.diff(new)
     link = Linker(newest, "../")
     parts = [
         f"## Changes from {old.release}",
-        f"`denialkit diff {old.release} {new.release}` prints the same"
-        " list.",
+        f"`denialkit diff {old.release} {new.release}` prints the same list.",
     ]
     if diff.is_empty and not diff.deactivated and not diff.reactivated:
         return [*parts, "No code changed."]
@@ -680,15 +692,32 @@ def _diff_section(
             (
                 link.key(change.key),
                 ", ".join(f"`{c.field}`" for c in change.changes),
+                _shown_changes(change.changes),
             )
             for change in diff.changed
         ]
         parts += [
             f"### Changed ({len(diff.changed)})",
-            _table(("Code", "Fields changed"), rows),
+            "Titles, statuses and categories are shown old → new; read the"
+            " code's page for the rest.",
+            _table(("Code", "Fields changed", "Old → new"), rows),
         ]
 
     return parts
+
+
+_SHOWN_FIELDS = ("title", "status", "category", "stop")
+
+
+def _shown_changes(changes: Iterable[Any]) -> str:
+    shown = []
+    for change in changes:
+        if change.field in _SHOWN_FIELDS:
+            old = md(str(change.old)) if change.old is not None else "none"
+            new = md(str(change.new)) if change.new is not None else "none"
+            shown.append(f"{change.field}: {old} → {new}")
+
+    return "<br>".join(shown)
 
 
 def release_pages(
@@ -768,10 +797,10 @@ def _help_of(parser: argparse.ArgumentParser, name: str) -> str:
 
 
 def _option_rows(parser: argparse.ArgumentParser) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for action in parser._actions:
         if action.help == argparse.SUPPRESS or isinstance(
-            action, argparse._HelpAction | argparse._SubParsersAction
+            action, argparse._SubParsersAction
         ):
             continue
         if action.option_strings:
@@ -791,7 +820,9 @@ def _option_rows(parser: argparse.ArgumentParser) -> list[tuple[str, ...]]:
             details.append(f"default `{action.default}`")
         if action.required and action.option_strings:
             details.append("required")
-        if isinstance(action, argparse._AppendAction):
+        if isinstance(action, argparse._AppendAction) and "repeatable" not in (
+            action.help or ""
+        ):
             details.append("repeatable")
         text = md(action.help or "")
         if details:
@@ -823,6 +854,10 @@ def cli_page(parser: argparse.ArgumentParser) -> str:
         parts += [
             f"## `denialkit {name}`",
             md(_help_of(parser, name).capitalize() + "."),
+        ]
+        if sub.description:
+            parts.append(md(sub.description))
+        parts += [
             f"```text\n{sub.format_usage().strip()}\n```",
             _table(("Argument or option", "Meaning"), _option_rows(sub)),
         ]
@@ -981,7 +1016,7 @@ def schema_page(root: Path = ROOT) -> str:
     text = (root / "data" / "SCHEMA.md").read_text(encoding="utf-8")
     text = _local_links(text, lambda target: False)
     note = (
-        "\n\n!!! info \"Generated page\"\n"
+        '\n\n!!! info "Generated page"\n'
         "    This page is `data/SCHEMA.md` from the source tree, the"
         " reference for the files the dataset is built from and for"
         " organisation overlays.\n"
@@ -994,10 +1029,7 @@ def schema_page(root: Path = ROOT) -> str:
 def changelog_page(root: Path = ROOT) -> str:
     path = root / "CHANGELOG.md"
     if not path.exists():
-        return (
-            "# Changelog\n\n"
-            "No changelog has been published yet.\n"
-        )
+        return "# Changelog\n\nNo changelog has been published yet.\n"
     text = path.read_text(encoding="utf-8")
 
     return _local_links(text, lambda target: False)
@@ -1018,7 +1050,17 @@ def generate(root: Path = ROOT) -> dict[str, str]:
     pages = code_pages(newest)
     pages.update(release_pages(ids, denialkit.load))
     pages.update(api_pages())
-    pages["reference/cli.md"] = cli_page(build_parser())
+    # Usage lines wrap at the terminal width; fix it so that every build
+    # writes the same page.
+    columns = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "80"
+    try:
+        pages["reference/cli.md"] = cli_page(build_parser())
+    finally:
+        if columns is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = columns
     pages["reference/data-schema.md"] = schema_page(root)
     pages["changelog.md"] = changelog_page(root)
 

@@ -43,6 +43,17 @@ def _date(text: str) -> datetime.date:
         ) from None
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+
+    return value
+
+
 def _dataset(args: argparse.Namespace) -> Any:
     dataset = load(getattr(args, "release", None))
     x12_dir = getattr(args, "x12_dir", None) or os.environ.get(X12_DIR_ENV)
@@ -284,11 +295,22 @@ def cmd_appeal(args: argparse.Namespace) -> int:
         render,
     )
 
+    if args.format in ("docx", "pdf") and not args.output:
+        raise _UsageError(f"--format {args.format} writes a file: add -o FILE")
     dataset = _dataset(args)
     context = load_context(args.claim)
-    letter = builtin_letter(args.codes[0], kind=args.kind, dataset=dataset)
+    letter = builtin_letter(
+        args.codes[0], kind=args.kind, dataset=dataset, also=args.codes[1:]
+    )
     if args.sections:
-        letter = letter.override(load_sections(args.sections))
+        sections = load_sections(args.sections)
+        unknown = [s.name for s in sections if s.name not in letter]
+        if unknown:
+            raise _UsageError(
+                f"{args.sections}: {', '.join(unknown)} is not a section of"
+                f" this letter; its sections are {', '.join(letter.names)}"
+            )
+        letter = letter.override(sections)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", LateAppealWarning)
         text = render(letter, context, format=args.format, draft=args.draft)
@@ -500,7 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("search", help="find codes by words")
     p.add_argument("text")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=_positive, default=10)
     p.add_argument("--json", action="store_true")
     dataset_options(p)
     p.set_defaults(func=cmd_search)
@@ -552,6 +574,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyError as exc:
         print(f"denialkit: error: {exc.args[0]}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return 1
     except ModuleNotFoundError as exc:
         print(
             f"denialkit: error: {exc.name} is not installed; install the"
@@ -560,16 +584,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+        # A path given on the command line that is not there: bad input.
+        print(
+            f"denialkit: error: {exc.strerror}: {exc.filename}",
+            file=sys.stderr,
+        )
+        return 2
     except OSError as exc:
         print(
             f"denialkit: error: {exc.strerror}: {exc.filename}",
             file=sys.stderr,
         )
         return 1
-    except BrokenPipeError:
-        return 1
-
-    return 0
 
 
 if __name__ == "__main__":

@@ -19,13 +19,8 @@ if TYPE_CHECKING:
     import datetime
 
     from ._editorial import (
-        AppealGuidance,
         Editorial,
-        Fact,
-        Related,
         RemitMapping,
-        Revision,
-        Source,
         Validity,
     )
 
@@ -50,6 +45,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(_editorial, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 CodeSet = Literal["carc", "rarc", "group", "specialty"]
 GroupCode = Literal["CO", "PR", "OA", "PI", "CR"]
@@ -128,7 +124,14 @@ class CodeRef:
         """
         # Plain string steps rather than regular expressions: this runs for
         # every new query string, and compiling patterns costs import time.
+        if not isinstance(text, str):
+            raise TypeError(
+                f"a code is text such as '50' or 'CO-50', not"
+                f" {type(text).__name__}"
+            )
         stripped = text.strip()
+        if not stripped.isascii():
+            raise CodeSyntaxError(text)
         code_set, colon, rest = stripped.partition(":")
         if colon:
             code_set = code_set.rstrip().lower()
@@ -144,7 +147,7 @@ class CodeRef:
                 raise CodeSyntaxError(text)
             return cls("carc", code, upper[:2])  # type: ignore[arg-type]
 
-        code = _normal(upper)
+        code = _normal(_joined(upper))
         if not _is_code(code):
             raise CodeSyntaxError(text)
         if code in _GROUP_SET:
@@ -166,6 +169,18 @@ class CodeRef:
             return f"{self.group}-{self.code}"
 
         return self.key
+
+
+def _joined(text: str) -> str:
+    # "N 386", "N-386" and "MA 130" are N386 and MA130: letters, one
+    # space or hyphen, digits.  Anything else keeps its separators (and
+    # fails the code check).
+    for separator in (" ", "-"):
+        head, found, tail = text.partition(separator)
+        if found and head.isalpha() and tail.strip().isdigit():
+            return head + tail.strip()
+
+    return text
 
 
 def _is_code(code: str) -> bool:
@@ -258,10 +273,9 @@ class DenialCode:
     # guidance; a release row is used as it is.
     _values: Sequence[Any]
     # What records of one release and code set share: (release, day the
-    # list was captured, editorial loader taking the key, official text).
-    _origin: tuple[
-        str, str | None, Callable[[str], Editorial | None], str | None
-    ]
+    # list was captured, editorial loader taking the key, official text,
+    # day of the older list the dates come from).
+    _origin: Origin
 
     def __init__(
         self,
@@ -287,6 +301,7 @@ class DenialCode:
         source_url: str | None = None,
         official_text: str | None = None,
         listed_on: datetime.date | None = None,
+        dates_as_of: datetime.date | None = None,
         editorial_loader: Callable[[], Editorial | None] | None = None,
     ) -> None:
         values = (
@@ -313,16 +328,20 @@ class DenialCode:
         loader = editorial_loader or _no_editorial
         self.__attrs_init__(
             values,
-            (release, _iso(listed_on), lambda _key: loader(), official_text),
+            (
+                release,
+                _iso(listed_on),
+                lambda _key: loader(),
+                official_text,
+                _iso(dates_as_of),
+            ),
         )
 
     @classmethod
     def _from_row(
         cls,
         row: list[Any],
-        origin: tuple[
-            str, str | None, Callable[[str], Editorial | None], str | None
-        ],
+        origin: Origin,
     ) -> DenialCode:
         # The fast path for release files: the row itself and the origin
         # shared by its code set, two slots.
@@ -343,6 +362,7 @@ class DenialCode:
         """
         fields = {name: getattr(self, name) for name in FIELDS}
         fields["listed_on"] = self.listed_on
+        fields["dates_as_of"] = _date(self._origin[4])
         fields["editorial_loader"] = lambda: self.editorial
         fields["release"] = self.release
         fields.update(changes)
@@ -596,45 +616,59 @@ class DenialCode:
         Tell whether the code could be used on *day*.
 
         A code is valid from its start date until the day before its stop
-        date.  Where the lists give no start date, a current code is known
-        valid only from the day the list was captured; earlier days are
-        ``"unknown"``, as is a deactivated code whose stop date is unknown.
+        date.  Where the lists leave a date out, denialkit answers only
+        what they show: a current code without a start date is known valid
+        from the day its list was captured; a deactivated code without a
+        stop date was still current in the older list the dates come from
+        (2016-03-07) and is known deactivated from the day the newer list
+        was captured.  Everything between is ``"unknown"``.
         """
+        from datetime import datetime as _datetime
+
         from ._editorial import Validity
 
-        start, stop = self.start, self.stop
+        if isinstance(day, _datetime):
+            day = day.date()
+        start, stop, listed_on = self.start, self.stop, self.listed_on
+        dates_as_of = _date(self._origin[4])
+        state, reason = "unknown", ""
         if start and day < start:
-            return Validity(
-                state="not_yet_valid",
-                on=day,
-                reason=f"{self} starts on {start.isoformat()}.",
+            state, reason = "not_yet_valid", f"{self} starts on {start}."
+        elif stop and day >= stop:
+            state = "deactivated"
+            reason = (
+                f"{self} was deactivated on {stop}{self._successor_hint()}"
             )
-        if stop and day >= stop:
-            return Validity(
-                state="deactivated",
-                on=day,
-                reason=f"{self} was deactivated on {stop.isoformat()}"
-                + self._successor_hint(),
+        elif self.status == "current" and (
+            start or (listed_on and day >= listed_on)
+        ):
+            state, reason = "valid", f"{self} is valid on that day."
+        elif self.status == "current":
+            reason = (
+                f"The lists give no start date for {self}, so denialkit"
+                " cannot tell whether it existed on that day."
             )
-        if self.status == "deactivated" and stop is None:
-            return Validity(
-                state="unknown",
-                on=day,
-                reason=f"{self} is deactivated, but the lists do not say"
-                " since when" + self._successor_hint(),
+        elif stop:
+            state, reason = "valid", f"{self} is valid on that day."
+        elif listed_on and day >= listed_on:
+            state = "deactivated"
+            reason = (
+                f"{self} is deactivated in the list of {listed_on}; the lists"
+                f" do not give its stop date{self._successor_hint()}"
             )
-        listed_on = self.listed_on
-        if start or (listed_on and day >= listed_on):
-            return Validity(
-                state="valid", on=day, reason=f"{self} is valid on that day."
+        elif start and dates_as_of and day < dates_as_of:
+            state = "valid"
+            reason = (
+                f"{self} was still current in the list of {dates_as_of}"
+                " (it was deactivated later, on a date the lists do not give)."
+            )
+        else:
+            reason = (
+                f"{self} is deactivated, but the lists do not say since"
+                f" when{self._successor_hint()}"
             )
 
-        return Validity(
-            state="unknown",
-            on=day,
-            reason=f"The lists give no start date for {self}, so denialkit"
-            " cannot tell whether it existed on that day.",
-        )
+        return Validity(state=state, on=day, reason=reason)  # type: ignore[arg-type]
 
     def _successor_hint(self) -> str:
         if not self.replaced_by:
@@ -654,8 +688,19 @@ class DenialCode:
 
 _set = object.__setattr__
 
+# (release, list captured, editorial loader, official text, dates as of)
+Origin = tuple[
+    str,
+    "str | None",
+    "Callable[[str], Editorial | None]",
+    "str | None",
+    "str | None",
+]
 
-def _mapping_dict(mapping: RemitMapping | Mapping[str, Any]) -> Mapping[str, Any]:
+
+def _mapping_dict(
+    mapping: RemitMapping | Mapping[str, Any],
+) -> Mapping[str, Any]:
     if isinstance(mapping, Mapping):
         return mapping
 

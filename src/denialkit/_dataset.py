@@ -16,6 +16,7 @@ from ._codes import (
     CodeSet,
     DenialCode,
     LookupResult,
+    Origin,
 )
 from .exceptions import AmbiguousCodeError, UnknownCodeError
 
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from ._editorial import Editorial, Source
     from ._overlay import OverlayReport
     from ._search import SearchHit
-
 
 
 def _debug(message: str, *args: object) -> None:
@@ -53,6 +53,7 @@ class Dataset:
     """
 
     __slots__ = (
+        "_built",
         "_by_code",
         "_editorial",
         "_editorial_overlay",
@@ -61,7 +62,6 @@ class Dataset:
         "_records",
         "_rows",
         "_sources",
-        "_built",
         "overlays",
         "release",
         "source_lists",
@@ -141,16 +141,16 @@ class Dataset:
             if key not in records:
                 records[key] = from_row(row, origin(row[0]))
 
-    def _origin(
-        self, code_set: str
-    ) -> tuple[str, str | None, Any, str | None]:
+    def _origin(self, code_set: str) -> Origin:
         found = self._origins.get(code_set)
         if found is None:
+            info = self.source_lists.get(code_set, {})
             found = (
                 self.release,
-                self._listed_on.get(code_set),
+                info.get("captured"),
                 self._load_editorial,
                 None,
+                info.get("dates_as_of"),
             )
             self._origins[code_set] = found
 
@@ -214,6 +214,11 @@ class Dataset:
             ref, query = code, str(code)
         else:
             ref, query = CodeRef.parse(code), code
+            whole = code.strip().upper()
+            if ref.group and whole.isalnum() and whole in self._code_index():
+                # "COB1" may be an overlay's own code, not CO + B1: an
+                # exact code wins over splitting off a group prefix.
+                ref = CodeRef(None, whole)
         key = self._resolve(ref)
         record = self._record(key)
         group = self._record(f"group:{ref.group}") if ref.group else None
@@ -339,11 +344,15 @@ class Dataset:
             key = f"{ref.code_set}:{ref.code}"
             if key in self._rows:
                 return key
+            suggestions = self._suggest(ref.code, ref.code_set)
+            elsewhere = [
+                k for k in self._code_index().get(ref.code, []) if k != key
+            ]
             raise UnknownCodeError(
                 ref.code,
                 code_set=ref.code_set,
                 release=self.release,
-                suggestions=self._suggest(ref.code, ref.code_set),
+                suggestions=elsewhere + suggestions,
             )
         keys = self._code_index().get(ref.code, [])
         if len(keys) == 1:
@@ -422,7 +431,6 @@ class Dataset:
             copy._records[record.key] = record
 
         return copy
-
 
 
 __all__ = ["Dataset"]

@@ -115,8 +115,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-
-
 def diff(old: Dataset, new: Dataset) -> ReleaseDiff:
     """
     What changed from *old* to *new*; see :meth:`Dataset.diff`.

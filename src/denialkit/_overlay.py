@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import datetime
 import os
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -83,6 +82,11 @@ def read_official_text(path: str | os.PathLike[str]) -> dict[str, str]:
     """
     name = os.fspath(path)
     texts: dict[str, str] = {}
+    if not os.path.exists(name):
+        raise DataFileError(
+            "not found; give the folder or CSV file of your X12 lists",
+            file=name,
+        )
     if os.path.isdir(name):
         for code_set, candidates in _OFFICIAL_FILES.items():
             for candidate in candidates:
@@ -264,6 +268,13 @@ def with_overlay(dataset: Dataset, path: str | os.PathLike[str]) -> Dataset:
     editorial: dict[str, Editorial] = {}
     for index, raw in enumerate(document.get("editorial", [])):
         key = f"{raw['code_set']}:{raw['code']}"
+        if key in editorial:
+            raise DataFileError(
+                f"editorial for {key} appears twice",
+                file=name,
+                line=raw.lines.get("code"),
+                field=f"editorial[{index}].code",
+            )
         if key not in dataset and key not in {r.key for r in records}:
             raise DataFileError(
                 f"editorial for {key}, which is neither in the release nor"
@@ -371,4 +382,3 @@ def _iso(value: Any) -> Any:
         return value.isoformat()
 
     return value
-

@@ -18,11 +18,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ._codes import DenialCode
-
 if TYPE_CHECKING:
-    import datetime
-
     from ._editorial import Editorial, Source
 from .exceptions import ReleaseIntegrityError, UnknownReleaseError
 

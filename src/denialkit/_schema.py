@@ -38,9 +38,14 @@ class LineMap(dict[str, Any]):
     lines: dict[str, int]
 
 
-def load_yaml(text: str, *, file: str) -> Any:
+def load_yaml(text: str, *, file: str, plain_strings: bool = False) -> Any:
     """
     Parse YAML safely, keeping line numbers of mapping keys.
+
+    With *plain_strings*, every unquoted scalar stays the text it was
+    written as (only empty values become null): YAML 1.1 would otherwise
+    read a member ID ``0012345`` as the octal number 5349 or ``12:30:45``
+    as 45045.  Claim files are read this way.
 
     Raises:
         DataFileError: the text is not valid YAML, or repeats a key.
@@ -49,6 +54,17 @@ def load_yaml(text: str, *, file: str) -> Any:
 
     class Loader(yaml.SafeLoader):
         pass
+
+    if plain_strings:
+        resolvers_by_char = yaml.SafeLoader.yaml_implicit_resolvers
+        Loader.yaml_implicit_resolvers = {
+            first: [
+                (tag, pattern)
+                for tag, pattern in resolvers
+                if tag == "tag:yaml.org,2002:null"
+            ]
+            for first, resolvers in resolvers_by_char.items()
+        }
 
     def construct(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
         mapping = LineMap()
@@ -66,10 +82,12 @@ def load_yaml(text: str, *, file: str) -> Any:
                 value = loader.construct_object(value_node, deep=True)
             except DataFileError:
                 raise
-            except ValueError as exc:
+            except ValueError:
+                # The parser's message can quote the value: leave it out.
                 raise DataFileError(
-                    f"{key!r} has a value that cannot be read ({exc});"
-                    " write dates as YYYY-MM-DD",
+                    f"{key!r} has a value that cannot be read as written;"
+                    " write dates as YYYY-MM-DD and put other values in"
+                    " quotes",
                     file=file,
                     line=value_node.start_mark.line + 1,
                     field=str(key),

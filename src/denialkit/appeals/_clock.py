@@ -104,6 +104,11 @@ def appeal_deadline(
         raise ValueError(
             f"appeal level {level!r} is not one of {', '.join(APPEAL_LEVELS)}"
         )
+    if received_date is not None and received_date < notice_date:
+        raise ValueError(
+            "the notice cannot be received before its own date; check the"
+            " received date"
+        )
     if printed_deadline is not None:
         return Deadline(
             date=printed_deadline,
@@ -157,6 +162,12 @@ def _medicare_advantage(
     received: datetime.date | None,
 ) -> Deadline:
     if level == "first":
+        ignored = (
+            " The receipt date given was not used: CMS counts 65 days from"
+            " the notice date."
+            if received
+            else ""
+        )
         return Deadline(
             date=notice + datetime.timedelta(days=65),
             rule="Medicare Advantage reconsideration: 65 days from the date"
@@ -167,7 +178,7 @@ def _medicare_advantage(
             " 2024-11-20",
             note="The 65-day count is settled in CMS guidance; only the"
             " Federal Register citation for the rewritten 422.582(b) was"
-            " not found.",
+            " not found." + ignored,
         )
 
     return Deadline(
@@ -184,13 +195,17 @@ def _commercial(
     received: datetime.date | None,
 ) -> Deadline:
     start = received or notice
-    how = "receiving" if received else "the date on (receipt unknown)"
+    counted = (
+        "from the day the notice was received"
+        if received
+        else "from the notice date (no receipt date was given)"
+    )
     if level == "external":
         return Deadline(
             date=_external_review(start),
-            rule=f"Federal external review: 4 months after {how} the final"
-            " internal adverse determination; a deadline on a weekend moves"
-            " to the Monday.",
+            rule="Federal external review: 4 months after receiving the"
+            f" final internal adverse determination, counted {counted};"
+            " a deadline on a weekend moves to the Monday.",
             source="45 CFR 147.136(d)(2)(i)",
             note="Holidays are not moved; state external review processes"
             " may differ for fully insured plans.",
@@ -205,8 +220,8 @@ def _commercial(
 
     return Deadline(
         date=start + datetime.timedelta(days=180),
-        rule=f"Internal appeal: at least 180 days after {how} the adverse"
-        " benefit determination (the plan may allow longer).",
+        rule="Internal appeal: at least 180 days after the adverse benefit"
+        f" determination, counted {counted} (the plan may allow longer).",
         source="29 CFR 2560.503-1(h)(3)(i); 45 CFR 147.136",
     )
 

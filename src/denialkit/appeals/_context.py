@@ -29,6 +29,8 @@ T = TypeVar("T")
 _CPT = re.compile(r"[0-9]{4}[0-9A-Z]|[A-V][0-9]{4}")
 _ICD10 = re.compile(r"[A-TV-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?")
 _MODIFIER = re.compile(r"[0-9A-Z]{2}")
+_MONEY = re.compile(r"\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?")
+_UNITS = re.compile(r"\d{1,6}(?:\.\d{1,3})?")
 
 
 def is_valid_npi(npi: str) -> bool:
@@ -298,6 +300,10 @@ def load_context(path: str | os.PathLike[str]) -> AppealContext:
         raise DataFileError(
             f"cannot read the file ({exc.strerror})", file=name
         ) from None
+    except UnicodeDecodeError:
+        raise DataFileError(
+            "is not UTF-8 text; save it as UTF-8", file=name
+        ) from None
 
     return context_from_data(_parse(text, name), file=name)
 
@@ -331,15 +337,24 @@ def _parse(text: str, name: str) -> Any:
     if name.endswith(".json"):
         import json
 
+        def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+            keys = [key for key, _ in pairs]
+            for key in keys:
+                if keys.count(key) > 1:
+                    raise DataFileError(
+                        f"key {key!r} appears twice in one object", file=name
+                    )
+            return dict(pairs)
+
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=unique)
         except json.JSONDecodeError as exc:
             raise DataFileError(
                 f"not valid JSON: {exc.msg}", file=name, line=exc.lineno
             ) from None
     from .._schema import load_yaml
 
-    return load_yaml(text, file=name)
+    return load_yaml(text, file=name, plain_strings=True)
 
 
 def context_from_data(data: Any, *, file: str | None = None) -> AppealContext:
@@ -403,10 +418,13 @@ class _Reader:
         raise AssertionError("unreachable")
 
     def text(self, value: Any, path: str) -> str:
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise ValueError("expected text")
+        if not isinstance(value, str):
+            raise ValueError(
+                "expected text; put the value in quotes so it is kept"
+                " exactly as written"
+            )
 
-        return str(value).strip()
+        return value.strip()
 
     def texts(self, value: Any, path: str) -> tuple[str, ...]:
         if isinstance(value, str):
@@ -436,11 +454,21 @@ class _Reader:
                 "expected an amount in quotes such as '1250.00' (a bare"
                 " number would pass through a float)"
             )
-        amount = decimal.Decimal(str(value).replace(",", "").lstrip("$"))
-        if not amount.is_finite():
-            raise ValueError("expected a finite amount")
+        text = str(value).strip().removeprefix("$")
+        if not _MONEY.fullmatch(text):
+            raise ValueError(
+                "expected an amount such as 1250.00 or 1,250.00: digits,"
+                " at most two decimals, no sign"
+            )
 
-        return amount
+        return decimal.Decimal(text.replace(",", ""))
+
+    def units(self, value: Any, path: str) -> decimal.Decimal:
+        text = str(value).strip()
+        if isinstance(value, bool) or not _UNITS.fullmatch(text):
+            raise ValueError("expected a positive number of units such as 1")
+
+        return decimal.Decimal(text)
 
     def npi(self, value: Any, path: str) -> str:
         npi = self.text(value, path)
@@ -660,7 +688,7 @@ class _Reader:
             or datetime.date.min,
             cpt=cpt,
             modifiers=tuple(mod.upper() for mod in modifiers),
-            units=self.get(m, "units", p, self.money) or decimal.Decimal(1),
+            units=self.get(m, "units", p, self.units) or decimal.Decimal(1),
             billed=self.get(m, "billed", p, self.money),
             description=self.get(m, "description", p, self.text),
         )
@@ -776,14 +804,11 @@ class _Reader:
         )
 
     def rating(self, value: Any, path: str) -> int:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or not 1 <= value <= 9
-        ):
+        text = str(value).strip()
+        if isinstance(value, bool) or text not in tuple("123456789"):
             raise ValueError("expected a whole-number rating from 1 to 9")
 
-        return value
+        return int(text)
 
     def attachment(self, data: Any, p: str) -> Attachment:
         if isinstance(data, str):

@@ -19,7 +19,9 @@ from collections.abc import Callable
 
 from ._render import RenderedLetter
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&=])")
+# Characters XML (and so DOCX) cannot hold.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _CSS = """
 @page { size: letter; margin: 1in; }
@@ -82,7 +84,10 @@ def to_docx(letter: RenderedLetter) -> bytes:
     document = docx.Document()
     if letter.draft:
         document.add_paragraph("DRAFT: fill every [bracketed] field.")
-    for _name, text in letter.sections:
+    removed = 0
+    for _name, section_text in letter.sections:
+        text, count = _NOT_XML.subn("\ufffd", section_text)
+        removed += count
         if text:
             paragraph = document.add_paragraph()
             lines = text.split("\n")
@@ -90,6 +95,13 @@ def to_docx(letter: RenderedLetter) -> bytes:
                 run = paragraph.add_run(line)
                 if index < len(lines) - 1:
                     run.add_break()
+    if removed:
+        warnings.warn(
+            f"{removed} control character(s) cannot be stored in DOCX and"
+            " print as U+FFFD.",
+            UserWarning,
+            stacklevel=3,
+        )
     stream = io.BytesIO()
     document.save(stream)
 

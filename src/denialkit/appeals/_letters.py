@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -77,6 +78,8 @@ class LetterFacts:
     status: str = "current"
     stop: datetime.date | None = None
     replaced_by: tuple[str, ...] = ()
+    other_codes: tuple[str, ...] = ()
+    record: DenialCode | None = attrs.field(default=None, eq=False, repr=False)
 
     def data(self, context: AppealContext) -> dict[str, Any]:
         """
@@ -106,6 +109,10 @@ class LetterFacts:
             values["stop"] = self.stop
         if self.replaced_by:
             values["replaced_by"] = " or ".join(self.replaced_by)
+        if self.other_codes:
+            values["other_codes"] = list(self.other_codes)
+        if self.record is not None and self.status == "deactivated":
+            values["code_state"] = self._code_state(context)
         deadline = self.deadline_for(context)
         if deadline is not None and deadline.date is not None:
             values["deadline"] = deadline.date
@@ -121,10 +128,25 @@ class LetterFacts:
             },
         )
 
+    def _code_state(self, context: AppealContext) -> str:
+        assert self.record is not None
+        days = [line.date_of_service for line in context.claim.service_lines]
+        states = {self.record.valid_on(day).state for day in days}
+        if states == {"deactivated"}:
+            return "deactivated"
+        if states and states <= {"valid"}:
+            return "valid"
+
+        return "unknown"
+
     def deadline_for(self, context: AppealContext) -> Any:
         """
         The filing deadline of this letter for *context*, or ``None``
         when the letter kind has none.
+
+        Raises:
+            TemplateError: the letter kind does not exist for the payer
+                type (Original Medicare has no external review).
         """
         level = _LEVELS.get(self.kind)
         if level is None:
@@ -137,8 +159,8 @@ class LetterFacts:
                 context.denial.received_date,
                 printed_deadline=context.denial.printed_deadline,
             )
-        except ValueError:
-            return None
+        except ValueError as exc:
+            raise TemplateError("request", str(exc)) from None
 
     @property
     def deadline(self) -> bool:
@@ -237,6 +259,7 @@ def builtin_letter(
     *,
     kind: LetterKind | None = None,
     dataset: Dataset | None = None,
+    also: Sequence[str | CodeRef] = (),
 ) -> AppealTemplate:
     """
     The built-in letter for a code, from the dataset's appeal guidance.
@@ -249,10 +272,14 @@ def builtin_letter(
             says to correct and resubmit.
         dataset: The dataset to read guidance from (the newest release
             by default).
+        also: Other codes on the same notice (remark codes, say); each is
+            looked up and listed in the RE block.
 
     Raises:
         TemplateError: the dataset has no appeal guidance for the code, or
             *kind* asks to appeal a code that must be corrected instead.
+        CodeSyntaxError, UnknownCodeError, AmbiguousCodeError: a code in
+            *code* or *also* cannot be found.
 
     >>> letter = builtin_letter("R2")
     >>> letter.kind, "guideline_citation" in letter
@@ -291,6 +318,9 @@ def builtin_letter(
     names = (*_HEAD, *_middle(record, kind), *_TAIL)
     if kind == "peer_to_peer":
         names = (*_HEAD, *_middle(record, kind), "closing", "signature")
+    if not argument:
+        names = tuple(name for name in names if name != "argument")
+    others = tuple(_other_label(code, dataset or _newest()) for code in also)
     facts = LetterFacts(
         code_label=label,
         code_set=record.code_set,
@@ -303,6 +333,8 @@ def builtin_letter(
         status=record.status,
         stop=record.stop,
         replaced_by=record.replaced_by,
+        other_codes=others,
+        record=record,
     )
 
     return AppealTemplate(
@@ -311,6 +343,18 @@ def builtin_letter(
         kind=kind,
         facts=facts,
     )
+
+
+def _newest() -> Dataset:
+    from .. import load
+
+    return load()
+
+
+def _other_label(code: str | CodeRef, dataset: Dataset) -> str:
+    result = dataset.lookup(code)
+
+    return _label(result.record, result.ref.group)
 
 
 def _record(

@@ -65,6 +65,10 @@ class _Node(dict[str, Any]):
         super().__init__(items)
         self._path = path
 
+    def __repr__(self) -> str:
+        # The values are patient data; only the field names show.
+        return f"<template data {self._path}: {', '.join(self)}>"
+
 
 class _Items(list[Any]):
     """A list in template data that knows its field path."""
@@ -75,14 +79,33 @@ class _Items(list[Any]):
         super().__init__(items)
         self._path = path
 
+    def __repr__(self) -> str:
+        return f"<template data {self._path}: {len(self)} item(s)>"
+
+
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[\]|\[\d+\])*")
+_FIELD_PATH = re.compile(
+    r"[A-Za-z_][A-Za-z0-9_]*(?:\[\]|\[\d+\])*"
+    r"(?:\.[A-Za-z_][A-Za-z0-9_]*(?:\[\]|\[\d+\])*)*"
+)
+
 
 def _undefined_path(undefined: jinja2.Undefined) -> str:
     parent = undefined._undefined_obj
     name = str(undefined._undefined_name)
     if isinstance(parent, _Node | _Items):
-        return f"{parent._path}.{name}"
+        name = f"{parent._path}.{name}" if _FIELD_NAME.fullmatch(name) else ""
+        return name or f"{parent._path}[<computed key>]"
+    # A name computed from a value (a subscript with a field's value) must
+    # never be reported: it could be patient data.
+    return name if _FIELD_PATH.fullmatch(name) else "<computed field>"
 
-    return name
+
+# Attributes jinja's sandbox looks up on anything it calls; they are not
+# fields, so an undefined value must not pretend to have them.
+_JINJA_PROBES = frozenset(
+    {"unsafe_callable", "alters_data", "jinja_pass_arg", "environmentfunction"}
+)
 
 
 class _StrictUndefined(jinja2.StrictUndefined):
@@ -95,7 +118,10 @@ class _StrictUndefined(jinja2.StrictUndefined):
 
     def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
         found = _missing.get()
-        if found is None:
+        unsafe = issubclass(
+            self._undefined_exception, jinja2.exceptions.SecurityError
+        )
+        if found is None or unsafe:
             super()._fail_with_undefined_error()
         else:
             found.append(_undefined_path(self))
@@ -103,7 +129,7 @@ class _StrictUndefined(jinja2.StrictUndefined):
         return ""
 
     def __getattr__(self, name: str) -> Any:
-        if name[:2] == "__":
+        if name[:2] == "__" or name in _JINJA_PROBES:
             raise AttributeError(name)
 
         return type(self)(name=f"{_undefined_path(self)}.{name}")
@@ -126,7 +152,34 @@ class _StrictUndefined(jinja2.StrictUndefined):
     def __hash__(self) -> int:  # type: ignore[override]
         return id(self)
 
+    def __getitem__(self, key: Any) -> Any:
+        self._fail_with_undefined_error()
+
+        return type(self)(name=f"{_undefined_path(self)}[]")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self._fail_with_undefined_error()
+
+        return self
+
+    def _compare(self, other: Any) -> bool:
+        self._fail_with_undefined_error()
+
+        return False
+
+    def _operate(self, *args: Any) -> Any:
+        self._fail_with_undefined_error()
+
+        return self
+
     __str__ = _fail_with_undefined_error
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _compare  # type: ignore[assignment]
+    __contains__ = _compare  # type: ignore[assignment]
+    __add__ = __radd__ = __sub__ = __rsub__ = _operate
+    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _operate
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _operate
+    __pos__ = __neg__ = __pow__ = __rpow__ = _operate
+    __int__ = __float__ = __complex__ = _operate
 
 
 class _Placeholder(jinja2.Undefined):
@@ -137,12 +190,16 @@ class _Placeholder(jinja2.Undefined):
     __slots__ = ()
 
     def __getattr__(self, name: str) -> Any:
-        if name[:2] == "__":
+        if name[:2] == "__" or name in _JINJA_PROBES:
             raise AttributeError(name)
 
         return type(self)(name=f"{_undefined_path(self)}.{name}")
 
     def __str__(self) -> str:
+        if issubclass(
+            self._undefined_exception, jinja2.exceptions.SecurityError
+        ):
+            self._fail_with_undefined_error()
         return placeholder(_undefined_path(self))
 
     def __iter__(self) -> Iterator[Any]:
@@ -177,14 +234,36 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+# A letter has no business producing megabytes of text.
+MAX_OUTPUT = 200_000
+
+
 class _Environment(jinja2.sandbox.ImmutableSandboxedEnvironment):
-    pass
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(
+        self, context: Any, operator: str, left: Any, right: Any
+    ) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 100:
+            raise jinja2.exceptions.SecurityError("exponent too large")
+        if operator == "*":
+            sized, count = (
+                (left, right) if isinstance(right, int) else (right, left)
+            )
+            if (
+                isinstance(count, int)
+                and isinstance(sized, str | list | tuple)
+                and len(sized) * count > MAX_OUTPUT
+            ):
+                raise jinja2.exceptions.SecurityError("repetition too large")
+
+        return super().call_binop(context, operator, left, right)
 
 
 def _make_environment(undefined: type[jinja2.Undefined]) -> _Environment:
     # Autoescape is off on purpose: sections are format-neutral text, and
     # each output format escapes the whole rendered text exactly once.
-    return _Environment(
+    env = _Environment(
         undefined=undefined,
         autoescape=False,
         finalize=_finalize,
@@ -192,6 +271,12 @@ def _make_environment(undefined: type[jinja2.Undefined]) -> _Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Letters need none of jinja's helper globals; lipsum and friends
+    # only widen what a user section can do.
+    for name in ("lipsum", "cycler", "joiner", "namespace", "dict"):
+        env.globals.pop(name, None)
+
+    return env
 
 
 _strict_env = _make_environment(_StrictUndefined)
@@ -203,6 +288,13 @@ def _compile(
     sources: tuple[tuple[str, str], ...], draft: bool
 ) -> jinja2.Template:
     env = _draft_env if draft else _strict_env
+    for name, source in sources:
+        try:
+            env.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(
+                name, f"is not valid jinja2 (line {exc.lineno}): {exc.message}"
+            ) from None
     # Each section starts a line, so a syntax error's line number tells
     # which section it is in.
     joined = "".join(
@@ -227,6 +319,25 @@ def _section_at(joined: str, lineno: int) -> str:
     return names[-1] if names else "?"
 
 
+# The names a section can read: the context's fields and the letter.
+_ROOTS = frozenset(
+    {
+        "practice",
+        "provider",
+        "payer",
+        "patient",
+        "claim",
+        "denial",
+        "clinical",
+        "attachments",
+        "letter_date",
+        "signer_name",
+        "signer_title",
+        "letter",
+    }
+)
+
+
 def section_fields(section: Section) -> tuple[str, ...]:
     """
     The field paths a section reads, found from its parsed source.
@@ -241,7 +352,7 @@ def section_fields(section: Section) -> tuple[str, ...]:
     found: dict[str, None] = {}
     _walk(tree, {}, found)
 
-    return tuple(found)
+    return tuple(p for p in found if p.split(".")[0].split("[")[0] in _ROOTS)
 
 
 def _chain(node: jinja2.nodes.Node, scope: Mapping[str, str]) -> str | None:
@@ -302,13 +413,19 @@ def _walk(
 # Template data ----------------------------------------------------------
 
 
-def _text(value: Any) -> Any:
+def _text(value: Any, path: str = "") -> Any:
     if isinstance(value, datetime.date):
         return f"{value:%B} {value.day}, {value.year}"
     if isinstance(value, decimal.Decimal):
+        if path.endswith(".units"):
+            return f"{value.normalize():f}"
         return f"${value:,.2f}"
 
     return value
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _data(value: Any, path: str) -> Any:
@@ -317,24 +434,24 @@ def _data(value: Any, path: str) -> Any:
         for field in attrs.fields(type(value)):
             name = field.name.lstrip("_")
             item = _data(getattr(value, field.name), f"{path}.{name}")
-            if item is not None and item != "" and item != []:
+            if not _blank(item) and item != []:
                 items[name] = item
         for extra in ("first_date_of_service", "last_date_of_service"):
             if hasattr(value, extra) and getattr(value, extra) is not None:
                 items[extra] = _text(getattr(value, extra))
         return _Node(path, items)
     if isinstance(value, tuple | list):
+        # Blank items are dropped, never printed as "None" or an empty line.
+        kept = [item for item in value if not _blank(item)]
         return _Items(
-            path, [_data(item, f"{path}[{i}]") for i, item in enumerate(value)]
+            path, [_data(item, f"{path}[{i}]") for i, item in enumerate(kept)]
         )
-    if value is None or value == "":
+    if _blank(value):
         return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool | int):
+    if isinstance(value, str | bool | int):
         return value
 
-    return str(_text(value))
+    return str(_text(value, path))
 
 
 def to_template_data(context: AppealContext) -> dict[str, Any]:
@@ -362,7 +479,9 @@ class RenderedLetter:
     """
 
     template: str
-    sections: tuple[tuple[str, str], ...]
+    sections: tuple[tuple[str, str], ...] = attrs.field(
+        repr=lambda sections: f"<{len(sections)} sections, masked>"
+    )
     draft: bool
 
     @property
@@ -383,12 +502,13 @@ def render_sections(
     """
     Render each section of *template*; see :func:`render`.
     """
+    if facts is None:
+        facts = template.facts
     sources = tuple((s.name, s.source) for s in template.sections)
     compiled = _compile(sources, draft)
     data = dict(context.template_data)
     if facts is not None:
         data["letter"] = facts.data(context)
-
     if draft:
         output = _run(compiled, data, template.name)
     else:
@@ -410,21 +530,59 @@ def render_sections(
     )
 
 
+_RENDER_ERRORS = (
+    jinja2.TemplateError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    LookupError,
+    ArithmeticError,
+    RecursionError,
+    MemoryError,
+)
+
+
 def _run(compiled: jinja2.Template, data: dict[str, Any], name: str) -> str:
     try:
-        return compiled.render(data)
-    except jinja2.exceptions.SecurityError as exc:
+        output = compiled.render(data)
+    except _RENDER_ERRORS as exc:
+        raise _render_error(compiled, data, exc) from None
+    if len(output) > MAX_OUTPUT:
         raise TemplateError(
             name,
-            "tried to reach Python internals, which letters may not do"
+            f"renders {len(output):,} characters; a letter is limited to"
+            f" {MAX_OUTPUT:,}. Check user sections for runaway loops.",
+        )
+
+    return output
+
+
+def _render_error(
+    compiled: jinja2.Template, data: dict[str, Any], exc: BaseException
+) -> TemplateError:
+    # Find the section that failed by rendering again, chunk by chunk.
+    section = "?"
+    try:
+        for chunk in compiled.generate(data):
+            names = _SECTION.findall(chunk)
+            if names:
+                section = names[-1]
+    except _RENDER_ERRORS:
+        pass
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        # The sandbox's message names attributes and types, never values.
+        return TemplateError(
+            section,
+            "tried something letters may not do"
             f" ({exc}). Use only the context fields.",
-        ) from None
-    except jinja2.TemplateError as exc:
-        raise TemplateError(name, f"could not render: {exc}") from None
-    except (TypeError, ValueError, AttributeError, LookupError) as exc:
-        raise TemplateError(
-            name, f"could not render: {type(exc).__name__}"
-        ) from None
+        )
+
+    # Other messages can quote field values, so only the kind is given.
+    return TemplateError(
+        section,
+        f"could not render ({type(exc).__name__}). Check the section's"
+        " expressions against the fields it uses.",
+    )
 
 
 def _raise_missing(
