@@ -60,7 +60,7 @@ def test_r2_letter_has_the_structure_practices_expect(context) -> None:  # type:
     assert "November 20, 2026" in text
     assert "PO Box 0000" in text
     assert "Claim number: CLM-TEST-0001" in text
-    assert "Member ID: TEST000001" in text
+    assert "Member ID (Medicare plan): TEST000001" in text
     assert "Denial code: R2 (" in text
     assert "October 5, 2026" in text
     assert "1. The denial notice dated November 2, 2026" in text
@@ -172,6 +172,19 @@ def test_medicare_letters_carry_the_required_fields(context) -> None:  # type: i
     assert "Beneficiary: Pat Testpatient" in text
     assert "Medicare number: TEST000001" in text
     assert ("re_block", "denial.decision_contractor") in info.value.missing
+
+
+def test_medicare_advantage_letters_need_the_enrollee_address(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    A Medicare Advantage reconsideration names the enrollee and address.
+    """
+    homeless = attrs.evolve(context, patient=attrs.evolve(context.patient, address_lines=()))
+
+    with pytest.raises(MissingFieldsError) as info:
+        render(builtin_letter("R2"), homeless)
+
+    assert ("re_block", "patient.address_lines") in info.value.missing
+    assert "Enrollee: Pat Testpatient" in render(builtin_letter("R2"), context)
 
 
 def test_letter_kinds(context) -> None:  # type: ignore[no-untyped-def]
@@ -301,7 +314,7 @@ def test_identifiers_stay_exactly_as_typed(tmp_path) -> None:  # type: ignore[no
 
     letter = render(builtin_letter("CO-50"), load_context(claim))
 
-    assert "Member ID: 0012345" in letter
+    assert "Member ID (Medicare plan): 0012345" in letter
     assert "Payer claim number: 1_000_000" in letter
     assert "Authorization number: 12:30:45" in letter
 

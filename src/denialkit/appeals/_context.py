@@ -125,6 +125,7 @@ class Patient:
         default=None, repr=_masked
     )
     group_number: str | None = attrs.field(default=None, repr=_masked)
+    address_lines: tuple[str, ...] = attrs.field(default=(), repr=_masked)
 
 
 @attrs.frozen(kw_only=True)
@@ -186,6 +187,9 @@ class Denial:
     """
 
     codes: tuple[CodeRef, ...]
+    # The date on the decision being appealed: the initial denial for a
+    # first-level appeal, the first-level decision for a second-level one,
+    # the final internal decision for an external review.
     notice_date: datetime.date
     received_date: datetime.date | None = None
     stated_reason: str | None = None
@@ -602,7 +606,15 @@ class _Reader:
     def patient(self, data: Any) -> Patient:
         p = "patient"
         m = self.mapping(
-            data, p, ("name", "member_id", "date_of_birth", "group_number")
+            data,
+            p,
+            (
+                "name",
+                "member_id",
+                "date_of_birth",
+                "group_number",
+                "address_lines",
+            ),
         )
 
         return Patient(
@@ -611,6 +623,7 @@ class _Reader:
             or "",
             date_of_birth=self.get(m, "date_of_birth", p, self.date),
             group_number=self.get(m, "group_number", p, self.text),
+            address_lines=self.get(m, "address_lines", p, self.texts) or (),
         )
 
     def claim(self, data: Any) -> Claim:
