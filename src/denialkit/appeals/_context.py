@@ -284,6 +284,12 @@ class AppealContext:
 
         return to_template_data(self)
 
+    @cached_property
+    def _letter_data(self) -> dict[Any, Any]:
+        # Letter facts resolved against this context (deadline, dates),
+        # by letter; contexts are immutable, so this is computed once.
+        return {}
+
 
 # Loading from files ---------------------------------------------------
 

@@ -84,8 +84,16 @@ class LetterFacts:
     def data(self, context: AppealContext) -> dict[str, Any]:
         """
         The facts as template data for *context* (the deadline depends on
-        the payer type and the notice dates).
+        the payer type and the notice dates); computed once per context.
         """
+        cache = context._letter_data
+        found: dict[str, Any] | None = cache.get(self)
+        if found is None:
+            found = cache[self] = self._data(context)
+
+        return found
+
+    def _data(self, context: AppealContext) -> dict[str, Any]:
         from ._render import _data, _Node
 
         values: dict[str, Any] = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import logging
+import sys
 import re
 import warnings
 from collections.abc import Iterator, Mapping
@@ -35,7 +35,14 @@ if TYPE_CHECKING:
     from ._letters import LetterFacts
     from ._templates import AppealTemplate, Section
 
-_log = logging.getLogger(__name__)
+
+def _debug(message: str, *args: object) -> None:
+    # logging.getLogger(__name__), but only once the app has imported
+    # logging: before that no handler exists, and importing it here would
+    # slow the first letter down.
+    if "logging" in sys.modules:
+        sys.modules["logging"].getLogger(__name__).debug(message, *args)
+
 
 Format = Literal["text", "markdown", "html", "docx", "pdf"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "html", "docx", "pdf")
@@ -241,6 +248,19 @@ MAX_OUTPUT = 200_000
 class _Environment(jinja2.sandbox.ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # Template data is plain mappings of our own: a field is a key, so
+        # look it up directly instead of trying (and failing) an attribute
+        # first, which costs an exception per field.  Dict methods stay
+        # out of reach of "patient.items" and the like.
+        if type(obj) is _Node:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+
+        return super().getattr(obj, attribute)
+
     def call_binop(
         self, context: Any, operator: str, left: Any, right: Any
     ) -> Any:
@@ -288,13 +308,6 @@ def _compile(
     sources: tuple[tuple[str, str], ...], draft: bool
 ) -> jinja2.Template:
     env = _draft_env if draft else _strict_env
-    for name, source in sources:
-        try:
-            env.parse(source)
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(
-                name, f"is not valid jinja2 (line {exc.lineno}): {exc.message}"
-            ) from None
     # Each section starts a line, so a syntax error's line number tells
     # which section it is in.
     joined = "".join(
@@ -302,21 +315,21 @@ def _compile(
     )
     try:
         template = env.from_string(joined)
-    except jinja2.TemplateSyntaxError as exc:
-        name = _section_at(joined, exc.lineno)
-        raise TemplateError(
-            name, f"is not valid jinja2 (line {exc.lineno}): {exc.message}"
-        ) from None
-    _log.debug("Compiled a letter of %d sections.", len(sources))
+    except jinja2.TemplateSyntaxError:
+        # Parse the sections one by one to name the broken one: an
+        # unclosed block is only noticed sections later in the whole.
+        for name, source in sources:
+            try:
+                env.parse(source)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(
+                    name,
+                    f"is not valid jinja2 (line {exc.lineno}): {exc.message}",
+                ) from None
+        raise
+    _debug("Compiled a letter of %d sections.", len(sources))
 
     return template
-
-
-def _section_at(joined: str, lineno: int) -> str:
-    before = "\n".join(joined.split("\n")[:lineno])
-    names = _SECTION.findall(before)
-
-    return names[-1] if names else "?"
 
 
 # The names a section can read: the context's fields and the letter.
@@ -606,9 +619,7 @@ def _raise_missing(
             missing[(section, path)] = None
     finally:
         _missing.reset(token)
-    _log.debug(
-        "Letter %s is missing %d field(s).", template.name, len(missing)
-    )
+    _debug("Letter %s is missing %d field(s).", template.name, len(missing))
 
     raise MissingFieldsError(template.name, list(missing))
 
