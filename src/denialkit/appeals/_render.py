@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import sys
 import re
+import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
