@@ -14,8 +14,10 @@ and no page can fall behind the code or the data it shows:
 - the data schema (``data/SCHEMA.md``) and the changelog
   (``CHANGELOG.md``), copied in unchanged apart from their links.
 
-``on_page_markdown`` also fills the marker ``<!-- generated:log-calls -->``
-in hand-written pages with the table of every log call in ``src/``.
+``on_page_markdown`` also fills two markers in hand-written pages:
+``<!-- generated:log-calls -->`` with the table of every log call in
+``src/``, and ``<!-- generated:exception-classes -->`` with the reference
+of every class in ``denialkit.exceptions``.
 
 Run it by hand to read the pages without building the site::
 
@@ -68,6 +70,7 @@ FAMILY_NAMES = {
 }
 API_MODULES = ("denialkit", "denialkit.appeals", "denialkit.remit")
 LOG_MARKER = "<!-- generated:log-calls -->"
+EXCEPTIONS_MARKER = "<!-- generated:exception-classes -->"
 
 # The invented facts every sample letter is filled from.  Patient and
 # claim fields stay empty on purpose, so the draft shows them as
@@ -458,10 +461,14 @@ def code_page(record: DenialCode, dataset: Dataset) -> str:
     parts += _sources(record)
     parts += _revisions(record)
     parts += _lookup_section(record, dataset)
+    withheld = (
+        "the publisher's own text is not copied"
+        if record.code_set == "specialty"
+        else "the official X12 wording is not included"
+    )
     parts.append(
         f"*Our own words, from denialkit dataset release {record.release};"
-        " the official X12 wording is not included"
-        " ([why](../../explanation/own-words.md)).*"
+        f" {withheld} ([why](../../explanation/own-words.md)).*"
     )
 
     return "\n\n".join(parts) + "\n"
@@ -952,6 +959,16 @@ def api_page(module_name: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def exception_classes() -> str:
+    """
+    A mkdocstrings block for each class in ``denialkit.exceptions``.
+    """
+    return "\n\n".join(
+        f"::: denialkit.exceptions.{name}"
+        for name in public_names("denialkit.exceptions")
+    )
+
+
 def api_pages() -> dict[str, str]:
     return {
         f"reference/api/{name.rpartition('.')[2]}.md": api_page(name)
@@ -1115,6 +1132,8 @@ def on_files(files: Any, config: Any) -> Any:
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if LOG_MARKER in markdown:
         markdown = markdown.replace(LOG_MARKER, log_table())
+    if EXCEPTIONS_MARKER in markdown:
+        markdown = markdown.replace(EXCEPTIONS_MARKER, exception_classes())
 
     return markdown
 

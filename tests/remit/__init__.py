@@ -1,0 +1,3 @@
+"""
+Helpers and fixtures for the 835 reader tests.
+"""
