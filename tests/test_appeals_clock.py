@@ -47,7 +47,9 @@ def test_medicare_advantage_is_65_days_from_the_notice() -> None:
     """
     MA reconsideration: 65 days from the notice date, receipt ignored.
     """
-    d = appeal_deadline("medicare_advantage", "first", D(2026, 11, 2), D(2026, 11, 20))
+    d = appeal_deadline(
+        "medicare_advantage", "first", D(2026, 11, 2), D(2026, 11, 20)
+    )
 
     assert d.date == D(2027, 1, 6)
     assert d.note is not None and "citation" in d.note
@@ -64,22 +66,32 @@ def test_internal_appeal_is_at_least_180_days(payer: str) -> None:
     assert "at least 180 days" in d.rule
 
 
-def test_external_review_is_four_months_with_month_end_and_weekend_rules() -> None:
+def test_external_review_is_four_months_with_month_end_and_weekend_rules() -> (
+    None
+):
     """
     Four months on; no matching day gives the first of the fifth month;
     a weekend moves to Monday.
     """
-    assert appeal_deadline("commercial", "external", D(2026, 10, 31)).date == D(2027, 3, 1)
+    assert appeal_deadline(
+        "commercial", "external", D(2026, 10, 31)
+    ).date == D(2027, 3, 1)
     # 2026-01-03 + 4 months = 2026-05-03, a Sunday -> Monday 2026-05-04.
-    assert appeal_deadline("commercial", "external", D(2026, 1, 3)).date == D(2026, 5, 4)
-    assert appeal_deadline("erisa", "external", D(2026, 6, 10)).date == D(2026, 10, 12)
+    assert appeal_deadline("commercial", "external", D(2026, 1, 3)).date == D(
+        2026, 5, 4
+    )
+    assert appeal_deadline("erisa", "external", D(2026, 6, 10)).date == D(
+        2026, 10, 12
+    )
 
 
 def test_printed_deadline_wins() -> None:
     """
     A deadline printed on the denial overrides every rule.
     """
-    d = appeal_deadline("medicare_ab", "first", D(2026, 1, 1), printed_deadline=D(2026, 2, 1))
+    d = appeal_deadline(
+        "medicare_ab", "first", D(2026, 1, 1), printed_deadline=D(2026, 2, 1)
+    )
 
     assert d.date == D(2026, 2, 1)
     assert d.source == "the denial notice"

@@ -109,7 +109,9 @@ def test_draft_mode_shows_placeholders(context) -> None:  # type: ignore[no-unty
 
 @pytest.mark.parametrize("payload", INJECTIONS)
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
-def test_values_are_data_in_every_field_and_format(context, payload: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def test_values_are_data_in_every_field_and_format(
+    context, payload: str, fmt: str
+) -> None:  # type: ignore[no-untyped-def]
     """
     Template syntax in any value prints as typed (escaped for the format),
     never evaluated.
@@ -163,7 +165,9 @@ def test_medicare_letters_carry_the_required_fields(context) -> None:  # type: i
     A Medicare redetermination names the beneficiary and Medicare number;
     a Medicare reconsideration also needs the contractor that decided.
     """
-    medicare = attrs.evolve(context, payer=attrs.evolve(context.payer, payer_type="medicare_ab"))
+    medicare = attrs.evolve(
+        context, payer=attrs.evolve(context.payer, payer_type="medicare_ab")
+    )
 
     text = render(builtin_letter("R2"), medicare)
     with pytest.raises(MissingFieldsError) as info:
@@ -178,7 +182,9 @@ def test_medicare_advantage_letters_need_the_enrollee_address(context) -> None: 
     """
     A Medicare Advantage reconsideration names the enrollee and address.
     """
-    homeless = attrs.evolve(context, patient=attrs.evolve(context.patient, address_lines=()))
+    homeless = attrs.evolve(
+        context, patient=attrs.evolve(context.patient, address_lines=())
+    )
 
     with pytest.raises(MissingFieldsError) as info:
         render(builtin_letter("R2"), homeless)
@@ -219,7 +225,13 @@ def test_repr_and_logs_never_show_patient_data(context, caplog) -> None:  # type
     render(builtin_letter("CO-50"), context)
     shown = repr(context) + caplog.text
 
-    for secret in ("Pat Testpatient", "TEST000001", "CLM-TEST-0001", "1970", "radicular"):
+    for secret in (
+        "Pat Testpatient",
+        "TEST000001",
+        "CLM-TEST-0001",
+        "1970",
+        "radicular",
+    ):
         assert secret not in shown
 
 
@@ -252,7 +264,10 @@ def test_docx_and_pdf_contain_the_letter(context) -> None:  # type: ignore[no-un
 
     document = docx.Document(io.BytesIO(docx_bytes))
     docx_text = "\n".join(p.text for p in document.paragraphs)
-    pdf_text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf_bytes)).pages)
+    pdf_text = "".join(
+        page.extract_text()
+        for page in pypdf.PdfReader(io.BytesIO(pdf_bytes)).pages
+    )
     for text in (docx_text, pdf_text):
         assert "CLM-TEST-0001" in text
         assert "Example Valley Imaging" in text
@@ -271,7 +286,10 @@ def test_own_template_renders_with_strict_fields(context) -> None:  # type: igno
     """
     A template built from scratch renders and reports its own gaps.
     """
-    mine = AppealTemplate("mine", (Section("hello", "Hello {{ payer.name }} {{ payer.nothing }}"),))
+    mine = AppealTemplate(
+        "mine",
+        (Section("hello", "Hello {{ payer.name }} {{ payer.nothing }}"),),
+    )
 
     with pytest.raises(MissingFieldsError) as info:
         render(mine, context)
@@ -279,7 +297,9 @@ def test_own_template_renders_with_strict_fields(context) -> None:  # type: igno
     assert info.value.missing == (("hello", "payer.nothing"),)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert render(mine, context, draft=True).startswith("Hello Demo Health Plan")
+        assert render(mine, context, draft=True).startswith(
+            "Hello Demo Health Plan"
+        )
 
 
 def test_context_from_data_rejects_bad_fields() -> None:
@@ -289,7 +309,9 @@ def test_context_from_data_rejects_bad_fields() -> None:
     import yaml
 
     data = yaml.safe_load((EXAMPLES / "r2-claim.yaml").read_text())
-    data["claim"]["service_lines"].append({"date_of_service": "2026-10-05", "cpt": "MRI"})
+    data["claim"]["service_lines"].append(
+        {"date_of_service": "2026-10-05", "cpt": "MRI"}
+    )
 
     from denialkit import DataFileError
 
@@ -307,8 +329,13 @@ def test_identifiers_stay_exactly_as_typed(tmp_path) -> None:  # type: ignore[no
     """
     text = (EXAMPLES / "r2-claim.yaml").read_text()
     text = text.replace("member_id: TEST000001", "member_id: 0012345")
-    text = text.replace("payer_claim_number: ICN-TEST-0001", "payer_claim_number: 1_000_000")
-    text = text.replace("prior_authorization_number: PA-TEST-0001", "prior_authorization_number: 12:30:45")
+    text = text.replace(
+        "payer_claim_number: ICN-TEST-0001", "payer_claim_number: 1_000_000"
+    )
+    text = text.replace(
+        "prior_authorization_number: PA-TEST-0001",
+        "prior_authorization_number: 12:30:45",
+    )
     claim = tmp_path / "claim.yaml"
     claim.write_text(text)
 
@@ -319,7 +346,9 @@ def test_identifiers_stay_exactly_as_typed(tmp_path) -> None:  # type: ignore[no
     assert "Authorization number: 12:30:45" in letter
 
 
-def test_missing_fields_in_comparisons_and_operations_are_collected(context) -> None:  # type: ignore[no-untyped-def]
+def test_missing_fields_in_comparisons_and_operations_are_collected(
+    context,
+) -> None:  # type: ignore[no-untyped-def]
     """
     A missing field used in a comparison, sum, membership test, subscript
     or call is reported with the others, in its own section.
@@ -352,8 +381,12 @@ def test_blank_values_never_print_none(context) -> None:  # type: ignore[no-unty
     """
     odd = attrs.evolve(
         context,
-        practice=attrs.evolve(context.practice, address_lines=("100 Sample St", "")),
-        clinical=attrs.evolve(context.clinical, symptoms=("", "pain"), prior_imaging=("  ",)),
+        practice=attrs.evolve(
+            context.practice, address_lines=("100 Sample St", "")
+        ),
+        clinical=attrs.evolve(
+            context.clinical, symptoms=("", "pain"), prior_imaging=("  ",)
+        ),
     )
 
     text = render(builtin_letter("R2"), odd)
@@ -373,19 +406,30 @@ def test_deactivated_code_letter_checks_the_dates_of_service(context) -> None:  
         context,
         claim=attrs.evolve(
             context.claim,
-            service_lines=(attrs.evolve(context.claim.service_lines[0], date_of_service=datetime.date(2006, 1, 5)),),
+            service_lines=(
+                attrs.evolve(
+                    context.claim.service_lines[0],
+                    date_of_service=datetime.date(2006, 1, 5),
+                ),
+            ),
         ),
     )
 
-    assert "deactivated on June 1, 2007, before these dates" in render(letter, context)
-    assert "was a valid claim adjustment reason code on these dates" in render(letter, early)
+    assert "deactivated on June 1, 2007, before these dates" in render(
+        letter, context
+    )
+    assert "was a valid claim adjustment reason code on these dates" in render(
+        letter, early
+    )
 
 
 def test_kinds_a_payer_does_not_have_are_refused(context) -> None:  # type: ignore[no-untyped-def]
     """
     Original Medicare has no external review: the letter says so.
     """
-    medicare = attrs.evolve(context, payer=attrs.evolve(context.payer, payer_type="medicare_ab"))
+    medicare = attrs.evolve(
+        context, payer=attrs.evolve(context.payer, payer_type="medicare_ab")
+    )
 
     with pytest.raises(TemplateError, match="no external review"):
         render(builtin_letter("R2", kind="external_review"), medicare)
@@ -398,7 +442,9 @@ def test_computed_names_and_rendered_letters_hide_values(context) -> None:  # ty
     """
     from denialkit.appeals import render_sections
 
-    probe = AppealTemplate("t", (Section("s", "{{ {'a': 1}[claim.number] }}"),))
+    probe = AppealTemplate(
+        "t", (Section("s", "{{ {'a': 1}[claim.number] }}"),)
+    )
     with pytest.raises(MissingFieldsError) as info:
         render(probe, context)
     rendered = render_sections(builtin_letter("R2"), context)
@@ -412,6 +458,10 @@ def test_runaway_sections_are_stopped(context) -> None:  # type: ignore[no-untyp
     """
     A user section cannot produce megabytes of text.
     """
-    for source in ("{{ 'x' * 100000000 }}", "{{ lipsum(n=100000) }}", "{% for i in range(99999) %}{{ 'y' * 9 }}{% endfor %}"):
+    for source in (
+        "{{ 'x' * 100000000 }}",
+        "{{ lipsum(n=100000) }}",
+        "{% for i in range(99999) %}{{ 'y' * 9 }}{% endfor %}",
+    ):
         with pytest.raises((TemplateError, MissingFieldsError)):
             render(builtin_letter("R2") + Section("big", source), context)

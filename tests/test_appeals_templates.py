@@ -9,15 +9,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from denialkit import TemplateError
-from denialkit.appeals import AppealTemplate, Section, builtin_letter, load_sections
+from denialkit.appeals import (
+    AppealTemplate,
+    Section,
+    builtin_letter,
+    load_sections,
+)
 
 names = st.lists(
-    st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True), min_size=1, max_size=8, unique=True
+    st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
+    min_size=1,
+    max_size=8,
+    unique=True,
 )
 
 
 def _template(section_names: list[str]) -> AppealTemplate:
-    return AppealTemplate("t", tuple(Section(n, f"{{{{ {n} }}}}") for n in section_names))
+    return AppealTemplate(
+        "t", tuple(Section(n, f"{{{{ {n} }}}}") for n in section_names)
+    )
 
 
 @given(names, names)
@@ -90,8 +100,10 @@ def test_fields_are_discoverable_before_rendering() -> None:
     """
     section = Section(
         "s",
-        "{{ patient.name }} {% for line in claim.service_lines %}{{ line.cpt }}{% endfor %}"
-        "{% if clinical.guideline is defined %}{{ clinical.guideline.topic }}{% endif %}",
+        "{{ patient.name }} {% for line in claim.service_lines %}"
+        "{{ line.cpt }}{% endfor %}"
+        "{% if clinical.guideline is defined %}"
+        "{{ clinical.guideline.topic }}{% endif %}",
     )
 
     assert section.fields == (
@@ -107,8 +119,13 @@ def test_builtin_letters_are_specific_to_their_code() -> None:
     """
     R2, CO-50, CO-197 and CARD02 each get their own argument and sections.
     """
-    letters = {code: builtin_letter(code) for code in ("R2", "CO-50", "CO-197", "CARD02", "CO-29")}
-    arguments = {code: letter.facts.argument for code, letter in letters.items()}  # type: ignore[union-attr]
+    letters = {
+        code: builtin_letter(code)
+        for code in ("R2", "CO-50", "CO-197", "CARD02", "CO-29")
+    }
+    arguments = {
+        code: letter.facts.argument for code, letter in letters.items()
+    }  # type: ignore[union-attr]
 
     assert len(set(arguments.values())) == len(arguments)
     assert "guideline_citation" in letters["R2"]

@@ -13,7 +13,9 @@ from denialkit._cli import main
 from .conftest import EXAMPLES, FIRST_RELEASE
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run(
+    capsys: pytest.CaptureFixture[str], *argv: str
+) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
 
@@ -29,7 +31,11 @@ def test_explain_json_has_the_required_keys(capsys) -> None:  # type: ignore[no-
     data = json.loads(out)
 
     assert code == 0
-    assert (data["code_set"], data["code"], data["group"]) == ("carc", "50", "CO")
+    assert (data["code_set"], data["code"], data["group"]) == (
+        "carc",
+        "50",
+        "CO",
+    )
     assert data["title"] and data["status"] == "current"
     assert data["release"]
     assert data["editorial"]["appeal"]["action"] == "appeal"
@@ -108,7 +114,9 @@ def test_appeal_r2_from_the_example_claim(capsys) -> None:  # type: ignore[no-un
     """
     The README's main job: an R2 letter with no placeholder left.
     """
-    code, out, _ = run(capsys, "appeal", "R2", "--claim", str(EXAMPLES / "r2-claim.yaml"))
+    code, out, _ = run(
+        capsys, "appeal", "R2", "--claim", str(EXAMPLES / "r2-claim.yaml")
+    )
 
     assert code == 0
     assert "Denial code: R2 (" in out
@@ -128,7 +136,9 @@ def test_appeal_with_missing_fields_lists_them_all(tmp_path, capsys) -> None:  #
     assert "clinical.summary (section clinical_summary)" in err
     assert "clinical.guideline.name (section guideline_citation)" in err
 
-    code, out, _ = run(capsys, "appeal", "R2", "--claim", str(claim), "--draft")
+    code, out, _ = run(
+        capsys, "appeal", "R2", "--claim", str(claim), "--draft"
+    )
     assert code == 0
     assert "[Clinical Summary]" in out
 
@@ -140,8 +150,15 @@ def test_appeal_writes_each_format(tmp_path, capsys) -> None:  # type: ignore[no
     for fmt in ("text", "markdown", "html", "docx", "pdf"):
         target = tmp_path / f"letter.{fmt}"
         code, _, _ = run(
-            capsys, "appeal", "CO-50", "--claim", str(EXAMPLES / "r2-claim.yaml"),
-            "--format", fmt, "-o", str(target),
+            capsys,
+            "appeal",
+            "CO-50",
+            "--claim",
+            str(EXAMPLES / "r2-claim.yaml"),
+            "--format",
+            fmt,
+            "-o",
+            str(target),
         )
         assert code == 0
         assert target.stat().st_size > 500
@@ -152,7 +169,11 @@ def test_bad_claim_file_names_the_field(tmp_path, capsys) -> None:  # type: igno
     A wrong field in the claim file is named by path and line.
     """
     claim = tmp_path / "claim.yaml"
-    claim.write_text((EXAMPLES / "r2-claim.yaml").read_text().replace("npi: '1245319599'", "npi: '1245319598'"))
+    claim.write_text(
+        (EXAMPLES / "r2-claim.yaml")
+        .read_text()
+        .replace("npi: '1245319599'", "npi: '1245319598'")
+    )
 
     code, _, err = run(capsys, "appeal", "R2", "--claim", str(claim))
 
@@ -198,7 +219,9 @@ def test_check_overlay(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def
     assert "valid overlay" in out
 
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: x\ncodes:\n- code_set: carc\n  code: '29'\n  colour: red\n")
+    bad.write_text(
+        "name: x\ncodes:\n- code_set: carc\n  code: '29'\n  colour: red\n"
+    )
     code, _, err = run(capsys, "check", str(bad))
     assert code == 2
     assert "bad.yaml:5" in err and "codes[0].colour" in err
@@ -210,7 +233,10 @@ def test_check_overlay(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def
     code, _, err = run(capsys, "check", str(bad))
     assert code == 2 and "appears twice" in err
 
-    bad.write_text("name: x\ncodes:\n- code_set: carc\n  code: '29'\n  start: 2026-02-30\n")
+    bad.write_text(
+        "name: x\ncodes:\n- code_set: carc\n  code: '29'\n"
+        "  start: 2026-02-30\n"
+    )
     code, _, err = run(capsys, "check", str(bad))
     assert code == 2 and "bad.yaml:5" in err and "'start'" in err
 
@@ -221,11 +247,15 @@ def test_overlay_applies_on_the_command_line(capsys) -> None:  # type: ignore[no
     """
     overlay = str(EXAMPLES / "org-overlay.yaml")
 
-    code, out, _ = run(capsys, "explain", "DEMO1", "--overlay", overlay, "--json")
+    code, out, _ = run(
+        capsys, "explain", "DEMO1", "--overlay", overlay, "--json"
+    )
     assert code == 0
     assert json.loads(out)["editorial"]["appeal"]["action"] == "appeal"
 
-    code, out, _ = run(capsys, "search", "pre-review form", "--overlay", overlay)
+    code, out, _ = run(
+        capsys, "search", "pre-review form", "--overlay", overlay
+    )
     assert out.split()[:2] == ["SPECIALTY", "DEMO1"]
 
 
@@ -236,12 +266,17 @@ def test_official_text_overlay(tmp_path, capsys, monkeypatch) -> None:  # type: 
     """
     from .conftest import X12
 
-    code, out, _ = run(capsys, "explain", "CO-50", "--json", "--x12-dir", str(X12))
+    code, out, _ = run(
+        capsys, "explain", "CO-50", "--json", "--x12-dir", str(X12)
+    )
     assert code == 0
     assert "medical necessity" in json.loads(out)["official_text"]
 
     mini = tmp_path / "carc.csv"
-    mini.write_text("code,description\n50,Invented wording for a test.\nZZ1,Not a real code.\n")
+    mini.write_text(
+        "code,description\n50,Invented wording for a test.\n"
+        "ZZ1,Not a real code.\n"
+    )
     monkeypatch.setenv("DENIALKIT_X12_DIR", str(tmp_path))
     code, out, err = run(capsys, "explain", "50", "--json")
     assert json.loads(out)["official_text"] == "Invented wording for a test."
@@ -262,7 +297,9 @@ def test_export_formats(tmp_path, capsys) -> None:  # type: ignore[no-untyped-de
         assert code == 0
 
     rows = (tmp_path / "out.csv").read_text().splitlines()
-    assert len(rows) == 1 + len(json.loads((tmp_path / "out.json").read_text())["codes"])
+    assert len(rows) == 1 + len(
+        json.loads((tmp_path / "out.json").read_text())["codes"]
+    )
 
     bundle = json.loads((tmp_path / "out.fhir").read_text())
     R4Bundle(bundle, strict=True)
@@ -270,8 +307,16 @@ def test_export_formats(tmp_path, capsys) -> None:  # type: ignore[no-untyped-de
     systems = {e["resource"]["url"]: e["resource"] for e in bundle["entry"]}
     carc = systems["https://x12.org/codes/claim-adjustment-reason-codes"]
     assert carc["count"] == 407
-    assert carc["version"] == json.loads((tmp_path / "out.json").read_text())["release"]
-    assert systems["https://x12.org/codes/remittance-advice-remark-codes"]["count"] == 1216
+    assert (
+        carc["version"]
+        == json.loads((tmp_path / "out.json").read_text())["release"]
+    )
+    assert (
+        systems["https://x12.org/codes/remittance-advice-remark-codes"][
+            "count"
+        ]
+        == 1216
+    )
 
 
 def test_deadline_command(capsys) -> None:  # type: ignore[no-untyped-def]
@@ -279,13 +324,29 @@ def test_deadline_command(capsys) -> None:  # type: ignore[no-untyped-def]
     deadline prints the date, rule and source, and reads claim files.
     """
     code, out, _ = run(
-        capsys, "deadline", "--payer-type", "medicare_ab", "--notice-date", "2026-03-02", "--json"
+        capsys,
+        "deadline",
+        "--payer-type",
+        "medicare_ab",
+        "--notice-date",
+        "2026-03-02",
+        "--json",
     )
     data = json.loads(out)
     assert code == 0
-    assert (data["date"], data["source"]) == ("2026-07-05", "42 CFR 405.942(a)")
+    assert (data["date"], data["source"]) == (
+        "2026-07-05",
+        "42 CFR 405.942(a)",
+    )
 
-    code, out, _ = run(capsys, "deadline", "--claim", str(EXAMPLES / "r2-claim.yaml"), "--today", "2026-12-04")
+    code, out, _ = run(
+        capsys,
+        "deadline",
+        "--claim",
+        str(EXAMPLES / "r2-claim.yaml"),
+        "--today",
+        "2026-12-04",
+    )
     assert code == 0
     assert "Deadline: 2027-01-06" in out
 

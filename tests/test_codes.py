@@ -54,7 +54,9 @@ def test_specialty_zero_padding_is_kept() -> None:
     assert CodeRef.parse("007").code == "7"
 
 
-@pytest.mark.parametrize("text", ["", "  ", "CO-", "50!", "foo bar", "a:b:c", "N3-86"])
+@pytest.mark.parametrize(
+    "text", ["", "  ", "CO-", "50!", "foo bar", "a:b:c", "N3-86"]
+)
 def test_malformed_strings_say_which_forms_are_accepted(text: str) -> None:
     """
     A malformed string raises CodeSyntaxError listing the accepted forms.
@@ -98,9 +100,15 @@ def test_validity_before_start_and_after_stop() -> None:
     """
     A code is valid from its start date up to the day before its stop date.
     """
-    record = _record(status="deactivated", stop=datetime.date(2007, 6, 1), replaced_by=("45",))
+    record = _record(
+        status="deactivated",
+        stop=datetime.date(2007, 6, 1),
+        replaced_by=("45",),
+    )
 
-    assert record.valid_on(datetime.date(1999, 12, 31)).state == "not_yet_valid"
+    assert (
+        record.valid_on(datetime.date(1999, 12, 31)).state == "not_yet_valid"
+    )
     assert record.valid_on(datetime.date(2007, 5, 31)).state == "valid"
     gone = record.valid_on(datetime.date(2007, 6, 1))
     assert gone.state == "deactivated"

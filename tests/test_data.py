@@ -21,7 +21,11 @@ RUN = 8
 
 def _official() -> dict[str, str]:
     texts = {}
-    for code_set, name in (("carc", "carc.csv"), ("rarc", "rarc.csv"), ("group", "group_codes.csv")):
+    for code_set, name in (
+        ("carc", "carc.csv"),
+        ("rarc", "rarc.csv"),
+        ("group", "group_codes.csv"),
+    ):
         with (X12 / name).open(encoding="utf-8", newline="") as stream:
             for row in csv.DictReader(stream):
                 texts[f"{code_set}:{row['code']}"] = row["description"]
@@ -75,7 +79,9 @@ def test_rarcs_say_supplemental_or_alert() -> None:
     official = _official()
     for record in denialkit.load().codes("rarc"):
         is_alert = official[record.key].startswith("Alert")
-        assert record.remark_type == ("alert" if is_alert else "supplemental"), record.key
+        assert record.remark_type == (
+            "alert" if is_alert else "supplemental"
+        ), record.key
 
 
 def test_carc_adjustment_classification() -> None:
@@ -101,7 +107,9 @@ def test_every_current_denial_carc_has_full_guidance() -> None:
     minimum counts, and every fact names a source.
     """
     dataset = denialkit.load()
-    denials = dataset.filter(code_set="carc", status="current", adjustment="denial")
+    denials = dataset.filter(
+        code_set="carc", status="current", adjustment="denial"
+    )
 
     assert len(denials) > 100
     for record in denials:

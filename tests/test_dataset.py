@@ -43,7 +43,9 @@ def test_every_release_has_every_listed_code(release: str) -> None:
         assert len(dataset.codes(code_set)) == count
         for row in rows:
             record = dataset.get(code_set, row["code"])
-            status = "deactivated" if row["status"] == "retired" else row["status"]
+            status = (
+                "deactivated" if row["status"] == "retired" else row["status"]
+            )
             assert record.status == status
             if code_set != "group":
                 assert _iso(record.start) == row["start_date"]
@@ -85,7 +87,11 @@ def test_lookup_says_which_release_answered() -> None:
     result = denialkit.lookup("co-50 ", release=FIRST_RELEASE)
 
     assert result.release == FIRST_RELEASE
-    assert (result.code_set, result.code, result.ref.group) == ("carc", "50", "CO")
+    assert (result.code_set, result.code, result.ref.group) == (
+        "carc",
+        "50",
+        "CO",
+    )
     assert result.group is not None and result.group.code == "CO"
     assert result.title == "Not medically necessary" or result.title
 
@@ -105,7 +111,10 @@ def test_bare_code_in_two_sets_is_ambiguous() -> None:
     for code in ("B2", "B15"):
         with pytest.raises(AmbiguousCodeError) as info:
             denialkit.lookup(code)
-        assert set(info.value.candidates) == {f"carc:{code}", f"specialty:{code}"}
+        assert set(info.value.candidates) == {
+            f"carc:{code}",
+            f"specialty:{code}",
+        }
         assert isinstance(info.value, LookupError)
 
     assert denialkit.lookup("carc:B2").code_set == "carc"
@@ -165,8 +174,18 @@ def test_as_of_is_unknown_without_a_start_date() -> None:
     """
     dataset = denialkit.load()
 
-    assert dataset.lookup("308", as_of=datetime.date(2020, 1, 1)).validity.is_valid is None  # type: ignore[union-attr]
-    assert dataset.lookup("308", as_of=datetime.date(2026, 9, 1)).validity.is_valid is True  # type: ignore[union-attr]
+    assert (
+        dataset.lookup(
+            "308", as_of=datetime.date(2020, 1, 1)
+        ).validity.is_valid
+        is None
+    )  # type: ignore[union-attr]
+    assert (
+        dataset.lookup(
+            "308", as_of=datetime.date(2026, 9, 1)
+        ).validity.is_valid
+        is True
+    )  # type: ignore[union-attr]
 
 
 def test_records_are_reused() -> None:

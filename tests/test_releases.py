@@ -5,6 +5,7 @@ Shipped dataset releases are frozen: their hashes never change.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import subprocess
@@ -22,12 +23,20 @@ from .conftest import ROOT
 # never rebuilt or edited: if one of these fails, restore the file.
 FROZEN = {
     "2026.1": {
-        "codes": "328e625c6e1c5e555670c2ae14d905f9129274e11eba746f7e5f9d0debbb09f2",
-        "editorial": "205fcfdb36df9e3d5d896c454920121be9f678c3a034255e3ae21ee509938059",
+        "codes": (
+            "328e625c6e1c5e555670c2ae14d905f9129274e11eba746f7e5f9d0debbb09f2"
+        ),
+        "editorial": (
+            "205fcfdb36df9e3d5d896c454920121be9f678c3a034255e3ae21ee509938059"
+        ),
     },
     "2026.2": {
-        "codes": "14252641b5de1909adedb78935d5c59a50808ccda5130672f4ef6f5573758cf0",
-        "editorial": "8cef3696f1dbba6c38997da4d9cf4d41051d1b4f784b71536d9a7a607939fe1d",
+        "codes": (
+            "14252641b5de1909adedb78935d5c59a50808ccda5130672f4ef6f5573758cf0"
+        ),
+        "editorial": (
+            "8cef3696f1dbba6c38997da4d9cf4d41051d1b4f784b71536d9a7a607939fe1d"
+        ),
     },
 }
 
@@ -69,7 +78,11 @@ def test_altered_release_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def tampered(name: str) -> bytes:
         data = original(name)
-        return data.replace(b"medically", b"MEDICALLY") if name.endswith("codes.json") else data
+        return (
+            data.replace(b"medically", b"MEDICALLY")
+            if name.endswith("codes.json")
+            else data
+        )
 
     monkeypatch.setattr(_release, "read_resource", tampered)
     monkeypatch.setattr(denialkit, "_datasets", {})
@@ -88,7 +101,7 @@ def test_every_release_loads_and_diffs() -> None:
     ids = denialkit.releases()
     datasets = [denialkit.load(r) for r in ids]
 
-    for old, new in zip(datasets, datasets[1:], strict=False):
+    for old, new in itertools.pairwise(datasets):
         diff = old.diff(new)
         assert (diff.old, diff.new) == (old.release, new.release)
         json.dumps(diff.to_dict())
@@ -100,7 +113,17 @@ def test_loads_from_the_built_wheel(tmp_path) -> None:  # type: ignore[no-untype
     from the zip (no files on disk).
     """
     out = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
         capture_output=True,
         text=True,
     )
@@ -117,7 +140,13 @@ def test_loads_from_the_built_wheel(tmp_path) -> None:  # type: ignore[no-untype
         "print(r.release, r.title)"
     )
     env = {**os.environ, "PYTHONPATH": str(wheel)}
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
 
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith(denialkit.LATEST_RELEASE)

@@ -29,7 +29,7 @@ def test_latest_release_matches_manifest() -> None:
     """
     LATEST_RELEASE is the newest release in the manifest.
     """
-    assert denialkit.LATEST_RELEASE == _release.latest()
+    assert _release.latest() == denialkit.LATEST_RELEASE
     assert denialkit.releases()[-1] == denialkit.LATEST_RELEASE
 
 
@@ -43,6 +43,11 @@ def test_import_loads_no_jinja_yaml_or_metadata() -> None:
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0]"
         " in ('jinja2', 'yaml', 'markupsafe') or m == 'importlib.metadata')))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
     assert json.loads(out.stdout) == []
