@@ -147,17 +147,24 @@ def load(release: str | None = None) -> Dataset:
     """
     Load a dataset release, the newest when *release* is ``None``.
 
-    Each release is read and checked against its sha256 once per process.
+    Each release is read and checked against its sha256 once per process;
+    later calls return the same :class:`Dataset` object.  Pin a release in
+    code that must give the same answers next year.
 
     Args:
-        release: A release id such as ``"2026.1"``; see :func:`releases`.
+        release: A release id such as ``"2026.1"``; :func:`releases` lists
+            the installed ones.  ``None`` means :data:`LATEST_RELEASE`.
+
+    Returns:
+        The dataset release, read-only.
 
     Raises:
         UnknownReleaseError: no such release is installed.
         ReleaseIntegrityError: the installed release files were altered.
 
-    >>> load("2026.1").release
-    '2026.1'
+    >>> dataset = load("2026.1")
+    >>> dataset.release, dataset is load("2026.1")
+    ('2026.1', True)
 
     Added in 0.1.0.
     """
@@ -172,10 +179,18 @@ def load(release: str | None = None) -> Dataset:
 
 def releases() -> list[str]:
     """
-    Every dataset release this installation ships, oldest first.
+    List every dataset release this installation ships, oldest first.
+
+    The last one is :data:`LATEST_RELEASE`, which :func:`load` and
+    :func:`lookup` use when no release is given.
+
+    Returns:
+        Release ids such as ``"2026.1"``, oldest first.
 
     >>> releases()[0]
     '2026.1'
+    >>> releases()[-1] == LATEST_RELEASE
+    True
 
     Added in 0.1.0.
     """
@@ -192,24 +207,33 @@ def lookup(
     """
     Look up one code in a dataset release (the newest by default).
 
+    A shortcut for ``load(release).lookup(code, as_of=as_of)``; see
+    :meth:`Dataset.lookup`.  Answers are cached (the 8,192 most recent
+    queries), so repeating a query costs about as much as a dict lookup.
+
     Args:
-        code: ``"CO-50"``, ``"co 50"``, ``"50"``, ``"N386"``, ``"R2"``,
-            ``"carc:B2"``, …
+        code: The code as people write it or payers send it: ``"CO-50"``,
+            ``"co 50"``, ``"50"``, ``"N386"``, ``"R2"``, ``"carc:B2"``…
         as_of: A date of service; ``result.validity`` then tells whether
             the code could be used on it.
-        release: A release id to pin; see :func:`releases`.
+        release: A release id to pin; see :func:`releases`.  ``None``
+            means :data:`LATEST_RELEASE`.
+
+    Returns:
+        The record found, how *code* was read, and the release that
+            answered.
 
     Raises:
         CodeSyntaxError: *code* is of no accepted form.
         AmbiguousCodeError: a bare code exists in several code sets.
         UnknownCodeError: no such code; close codes are suggested.
-
-    Answers are cached (the 8,192 most recent queries), so repeating a
-    query costs about as much as a dict lookup.
+        UnknownReleaseError: no such release is installed.
 
     >>> import datetime
-    >>> lookup("42", as_of=datetime.date(2020, 1, 1)).validity.state
-    'deactivated'
+    >>> day = datetime.date(2020, 1, 1)
+    >>> result = lookup("42", as_of=day, release="2026.1")
+    >>> result.code_set, result.record.status, result.validity.state
+    ('carc', 'deactivated', 'deactivated')
 
     Added in 0.1.0.
     """

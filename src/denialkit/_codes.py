@@ -48,7 +48,39 @@ def __getattr__(name: str) -> Any:
 
 
 CodeSet = Literal["carc", "rarc", "group", "specialty"]
+"""
+The name of a code set: ``"carc"``, ``"rarc"``, ``"group"`` or
+``"specialty"``.
+
+CARCs (claim adjustment reason codes) say why a claim line was paid
+differently than billed; RARCs (remittance advice remark codes) add detail;
+group codes say who bears an adjustment.  Specialty codes are labels
+outside X12 that never appear on a remittance; each maps to the CARC and
+RARC combinations that carry it.
+
+>>> import denialkit
+>>> denialkit.lookup("N386", release="2026.1").code_set
+'rarc'
+
+Added in 0.1.0.
+"""
+
 GroupCode = Literal["CO", "PR", "OA", "PI", "CR"]
+"""
+A claim adjustment group code: who bears an adjustment.
+
+``"CO"`` (contractual obligation, the provider writes it off), ``"PR"``
+(patient responsibility), ``"OA"`` (other adjustments), ``"PI"`` (payer
+initiated reductions) or ``"CR"`` (corrections and reversals).  It is the
+prefix in ``"CO-50"``.
+
+>>> import denialkit
+>>> denialkit.lookup("PR-1", release="2026.1").ref.group
+'PR'
+
+Added in 0.1.0.
+"""
+
 Status = Literal["current", "deactivated"]
 Category = Literal[
     "medical_necessity",
@@ -72,14 +104,58 @@ Category = Literal[
     "informational",
     "other",
 ]
+"""
+The kind of denial or remark a code is, such as ``"timely_filing"``.
+
+Every record of a release has one; :data:`CATEGORIES` lists them all in
+order, and :meth:`Dataset.filter` selects records by category.
+
+>>> import denialkit
+>>> denialkit.lookup("CO-197", release="2026.1").record.category
+'authorization'
+
+Added in 0.1.0.
+"""
+
 Adjustment = Literal["denial", "patient_share", "contractual", "informational"]
 RemarkType = Literal["supplemental", "alert"]
 AppealAction = Literal["appeal", "correct_and_resubmit"]
 ValidityState = Literal["valid", "not_yet_valid", "deactivated", "unknown"]
 
 CODE_SETS: Final[tuple[CodeSet, ...]] = get_args(CodeSet)
+"""
+Every :data:`CodeSet` name, in the order denialkit lists code sets.
+
+>>> import denialkit
+>>> denialkit.CODE_SETS
+('carc', 'rarc', 'group', 'specialty')
+
+Added in 0.1.0.
+"""
+
 GROUP_CODES: Final[tuple[GroupCode, ...]] = get_args(GroupCode)
+"""
+Every claim adjustment :data:`GroupCode`.
+
+>>> import denialkit
+>>> denialkit.GROUP_CODES
+('CO', 'PR', 'OA', 'PI', 'CR')
+
+Added in 0.1.0.
+"""
+
 CATEGORIES: Final[tuple[Category, ...]] = get_args(Category)
+"""
+Every :data:`Category` a record can have, in a fixed order.
+
+>>> import denialkit
+>>> denialkit.CATEGORIES[:3]
+('medical_necessity', 'authorization', 'eligibility')
+>>> "timely_filing" in denialkit.CATEGORIES
+True
+
+Added in 0.1.0.
+"""
 
 _GROUP_SET: Final = frozenset(GROUP_CODES)
 _CODE_SET_NAMES: Final = frozenset(CODE_SETS)
@@ -90,9 +166,17 @@ class CodeRef:
     """
     A code as people type it or payers send it, before it is looked up.
 
-    ``code_set`` is ``None`` for a bare code such as ``"B2"`` whose set
-    only a dataset can tell.  A group prefix (``"CO-50"``) is kept in
-    ``group`` and makes the code a CARC.
+    Build one with :meth:`parse`.  ``code_set`` is ``None`` for a bare
+    code such as ``"B2"`` whose set only a dataset can tell.  A group
+    prefix (``"CO-50"``) is kept in ``group`` and makes the code a CARC.
+    Parsing checks the form only; whether the code exists is for
+    :meth:`Dataset.lookup` to say.
+
+    Attributes:
+        code_set: The code set, or ``None`` when the text does not tell.
+        code: The code in upper case, leading zeros of a numeric code
+            removed (``"050"`` is ``"50"``).
+        group: The group code prefix, such as ``"CO"``, if one was given.
 
     >>> CodeRef.parse("co 50")
     CodeRef(code_set='carc', code='50', group='CO')
@@ -111,7 +195,7 @@ class CodeRef:
     @classmethod
     def parse(cls, text: str) -> CodeRef:
         """
-        Read one code reference.
+        Read one code reference from text.
 
         Args:
             text: ``"50"``, ``"CO-50"``, ``"co 50"``, ``"CO50"``,
@@ -119,8 +203,15 @@ class CodeRef:
                 ``"specialty:B2"`` and the like; case and surrounding
                 spaces do not matter.
 
+        Returns:
+            The reference, with the code set when the form tells it.
+
         Raises:
             CodeSyntaxError: *text* matches none of the accepted forms.
+            TypeError: *text* is not a string.
+
+        >>> CodeRef.parse("MA 130")
+        CodeRef(code_set='rarc', code='MA130', group=None)
         """
         # Plain string steps rather than regular expressions: this runs for
         # every new query string, and compiling patterns costs import time.
@@ -251,15 +342,47 @@ class DenialCode:
     """
     One code from one code set, as of one dataset release.
 
-    ``title`` and ``summary`` are denialkit's own words; they are ``None``
-    only in early releases for codes whose summary was not yet written
-    (``has_summary`` tells).  The official X12 wording is not shipped: it
-    is ``official_text`` only when loaded from your own copy of the lists
-    (see ``Dataset.with_official_text``).
+    Records come from a :class:`Dataset`; building one by hand is for
+    tests and overlays.  ``title`` and ``summary`` are denialkit's own
+    words; they are ``None`` only in early releases for codes whose summary
+    was not yet written (``has_summary`` tells).  The official X12 wording
+    is not shipped: it is ``official_text`` only when loaded from your own
+    copy of the lists (see :meth:`Dataset.with_official_text`).
 
     A record keeps its values in one compact row and reads each field on
     access, so a whole release loads quickly; records compare equal when
-    their values and release are equal.
+    their values and release are equal.  Each field is a read-only
+    property, documented below.
+
+    Args:
+        code_set: The code set, such as ``"carc"``.
+        code: The code itself, such as ``"50"``.
+        release: The dataset release the record belongs to.
+        status: ``"current"`` or ``"deactivated"``.
+        start: The first day the code could be used, if known.
+        last_modified: When X12 last changed the code, if known.
+        stop: The first day the code could no longer be used, if known.
+        replaced_by: Successor codes; ``"carc:256"`` names one in another
+            code set.
+        title: A short plain-language title.
+        summary: A one- or two-sentence plain-language summary.
+        category: The kind of denial or remark.
+        adjustment: CARCs only: whether it is a denial, a patient share,
+            a contractual write-off or informational.
+        remark_type: RARCs only: ``"supplemental"`` or ``"alert"``.
+        family: Specialty codes only: the family prefix, such as ``"R"``.
+        maps_to: Specialty codes only: the CARC/RARC combinations that
+            carry the code, as :class:`RemitMapping` objects or mappings.
+        aliases: Other names people use for the code.
+        keywords: Search words for the code.
+        note: A caveat about the code's dates, status or successor.
+        source_url: Specialty codes: where the code was published.
+        official_text: X12's wording, from your own licensed copy.
+        listed_on: The day the code list was captured; :meth:`valid_on`
+            uses it when the lists give no start or stop date.
+        dates_as_of: The day of the older list the dates come from.
+        editorial_loader: A function returning the code's
+            :class:`Editorial` guidance, called on first use.
 
     >>> code = DenialCode(code_set="carc", code="999", release="test",
     ...                   status="current", title="An invented code")
@@ -353,7 +476,21 @@ class DenialCode:
 
     def replace(self, **changes: Any) -> DenialCode:
         """
-        A copy with some fields changed (used by overlays).
+        Return a copy with some fields changed; overlays use it.
+
+        The copy keeps the release, the list dates and the editorial
+        guidance unless *changes* names them; the record itself is not
+        changed.
+
+        Args:
+            **changes: New values by field name, as the constructor takes
+                them (``title=``, ``status=``, ``aliases=``…).
+
+        Returns:
+            A new record.
+
+        Raises:
+            TypeError: a name is not a field of the constructor.
 
         >>> code = DenialCode(code_set="carc", code="999", release="t",
         ...                   status="current")
@@ -622,6 +759,21 @@ class DenialCode:
         stop date was still current in the older list the dates come from
         (2016-03-07) and is known deactivated from the day the newer list
         was captured.  Everything between is ``"unknown"``.
+
+        Args:
+            day: The date of service to check; a ``datetime`` counts as
+                its date.
+
+        Returns:
+            The state (``"valid"``, ``"not_yet_valid"``,
+                ``"deactivated"`` or ``"unknown"``) and a sentence saying why.
+
+        >>> import datetime, denialkit
+        >>> code = denialkit.load("2026.1").get("carc", "42")
+        >>> code.valid_on(datetime.date(2006, 1, 2)).state
+        'valid'
+        >>> print(code.valid_on(datetime.date(2020, 1, 2)).reason)
+        CARC 42 was deactivated on 2007-06-01; use CARC 45 instead.
         """
         from datetime import datetime as _datetime
 
@@ -717,6 +869,25 @@ class LookupResult:
     """
     The answer to a lookup: the record, how the query was read, and which
     release answered.
+
+    :func:`denialkit.lookup` and :meth:`Dataset.lookup` return it.
+
+    Attributes:
+        query: The text as given, or the :class:`CodeRef` as text.
+        ref: The query as resolved: the code set found and any group
+            prefix, such as ``CO-50``.
+        record: The code's record in the release.
+        release: The dataset release that answered.
+        group: The record of the group code prefix, if the query had one.
+        validity: Whether the code could be used on the ``as_of`` date,
+            or ``None`` when no date was given.
+
+    >>> import denialkit
+    >>> result = denialkit.lookup("co50", release="2026.1")
+    >>> result.query, str(result.ref), result.record.key
+    ('co50', 'CO-50', 'carc:50')
+    >>> result.group.code
+    'CO'
 
     Added in 0.1.0.
     """

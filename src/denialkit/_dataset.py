@@ -41,13 +41,30 @@ class Dataset:
     """
     One dataset release: every code of every code set, read-only.
 
-    Get one with :func:`denialkit.load`.  Records are built on first use
-    and kept, so looking up the same code twice returns the same object.
+    Get one with :func:`denialkit.load`; the constructor is denialkit's
+    own.  Records are built on first use and kept, so looking up the same
+    code twice returns the same object.  A dataset iterates over its
+    records in release order, ``len()`` counts them, and ``"carc:50" in
+    dataset`` tests for a ``code_set:code`` key.  Overlays never change a
+    dataset: they return a new one.
+
+    Attributes:
+        release (str): The release id, such as ``"2026.1"``.
+        built: The day the release was built.
+        source_lists (dict[str, Any]): For each code set, where its codes
+            come from: the ``list`` name, the day it was ``captured``, the
+            day of the older list the dates come from (``dates_as_of``,
+            where used) and a ``note`` on what the list does not give.
+        overlays: One report per overlay or official wording applied, in
+            order; each names its source and how many codes it changed.
+            Empty for a release as shipped.
 
     >>> import denialkit
     >>> dataset = denialkit.load("2026.1")
     >>> dataset.get("carc", "50").code_set
     'carc'
+    >>> dataset.source_lists["carc"]["captured"], dataset.overlays
+    ('2026-08-17', ())
 
     Added in 0.1.0.
     """
@@ -114,6 +131,10 @@ class Dataset:
     def built(self) -> datetime.date:
         """
         The day the release was built.
+
+        >>> import denialkit
+        >>> denialkit.load("2026.1").built
+        datetime.date(2026, 12, 4)
         """
         from datetime import date
 
@@ -161,7 +182,17 @@ class Dataset:
 
     def codes(self, code_set: CodeSet | None = None) -> list[DenialCode]:
         """
-        Every record, or those of one code set, in release order.
+        List every record, or those of one code set, in release order.
+
+        Args:
+            code_set: Only records of this code set; ``None`` for all.
+
+        Returns:
+            The records, in release order.
+
+        >>> import denialkit
+        >>> [r.code for r in denialkit.load("2026.1").codes("group")]
+        ['CO', 'CR', 'OA', 'PI', 'PR']
         """
         return [
             record
@@ -171,10 +202,25 @@ class Dataset:
 
     def get(self, code_set: CodeSet, code: str) -> DenialCode:
         """
-        The record of *code* in *code_set*.
+        Get the record of one code by its code set and exact code.
+
+        Unlike :meth:`lookup`, *code* is not parsed: give it as the
+        release holds it (``"50"``, not ``"CO-50"`` or ``"050"``).
+
+        Args:
+            code_set: The code set, such as ``"carc"``.
+            code: The code, such as ``"50"``.
+
+        Returns:
+            The record.
 
         Raises:
-            UnknownCodeError: the code is not in this release.
+            UnknownCodeError: the code is not in this release; close codes
+                of the same code set are suggested.
+
+        >>> import denialkit
+        >>> denialkit.load("2026.1").get("rarc", "N386").remark_type
+        'supplemental'
         """
         key = f"{code_set}:{code}"
         if key not in self._rows:
@@ -199,6 +245,9 @@ class Dataset:
                 :class:`CodeRef`.
             as_of: A date of service; the result's ``validity`` then says
                 whether the code could be used that day.
+
+        Returns:
+            The record found, how *code* was read, and this release.
 
         Raises:
             CodeSyntaxError: the string is of no accepted form.
@@ -243,7 +292,28 @@ class Dataset:
         appealable: bool | None = None,
     ) -> list[DenialCode]:
         """
-        The records that match every condition given.
+        List the records that match every condition given.
+
+        A condition left at ``None`` does not filter.
+
+        Args:
+            code_set: Only records of this code set.
+            category: Only records of this category.
+            status: ``"current"`` or ``"deactivated"``.
+            adjustment: CARCs only: ``"denial"``, ``"patient_share"``,
+                ``"contractual"`` or ``"informational"``.
+            appealable: ``True`` for codes the guidance says to appeal,
+                ``False`` for codes to correct and resubmit.  Codes
+                without guidance match neither.
+
+        Returns:
+            The matching records, in release order.
+
+        >>> import denialkit
+        >>> dataset = denialkit.load("2026.1")
+        >>> found = dataset.filter(code_set="carc", category="timely_filing")
+        >>> [r.code for r in found]
+        ['29', '166', 'B4']
         """
         found = []
         for record in self:
@@ -269,6 +339,13 @@ class Dataset:
         keywords, category and summary.  Current codes rank before
         deactivated ones, CARCs before RARCs, at equal scores.
 
+        Args:
+            text: A code (``"CO-197"``) or words (``"timely filing"``).
+            limit: The most hits to return.
+
+        Returns:
+            The hits, best first; empty when nothing matches.
+
         >>> import denialkit
         >>> denialkit.load("2026.1").search("CO-197")[0].record.code
         '197'
@@ -279,7 +356,23 @@ class Dataset:
 
     def diff(self, other: Dataset) -> ReleaseDiff:
         """
-        What changed from this release to *other*, field by field.
+        Compare this release with *other*, field by field.
+
+        Diff before moving a pinned release forward: the result lists the
+        codes added, removed, deactivated and reactivated, and every
+        changed field, including the editorial guidance.
+
+        Args:
+            other: The release to compare with, usually a newer one.
+
+        Returns:
+            What changed from this release to *other*.
+
+        >>> import denialkit
+        >>> old, new = denialkit.load("2026.1"), denialkit.load("2026.2")
+        >>> change = old.diff(new).changed[0]
+        >>> change.key, change.changes[0].field, change.changes[0].new
+        ('carc:1', 'keywords', ('deductible',))
 
         Added in 0.1.0.
         """
@@ -289,19 +382,35 @@ class Dataset:
 
     def with_official_text(self, path: str | os.PathLike[str]) -> Dataset:
         """
-        A copy whose records carry X12's official wording, read from your
-        own licensed copy of the lists.
+        Return a copy whose records carry X12's official wording, read from
+        your own licensed copy of the lists.
+
+        denialkit does not ship that wording.  Codes found on only one
+        side are listed in the returned dataset's ``overlays`` report.
 
         Args:
             path: A folder with ``carc.csv``, ``rarc.csv`` and/or
                 ``group_codes.csv`` (columns ``code`` and ``description``),
-                or one such CSV.
+                or one such CSV, named ``carc*.csv``, ``rarc*.csv`` or
+                ``group*.csv`` after its code set.
 
-        Codes found on only one side are listed in the returned dataset's
-        ``overlays`` report.
+        Returns:
+            A new dataset whose records have ``official_text`` set.
 
         Raises:
-            DataFileError: a file is missing the needed columns.
+            DataFileError: the path does not exist, or a file is missing
+                the needed columns.
+
+        >>> import os, tempfile, denialkit
+        >>> with tempfile.NamedTemporaryFile(
+        ...     "w", prefix="carc", suffix=".csv", delete=False
+        ... ) as f:
+        ...     print("code,description", file=f)
+        ...     print("50,Invented wording for this example.", file=f)
+        >>> copy = denialkit.load("2026.1").with_official_text(f.name)
+        >>> copy.get("carc", "50").official_text
+        'Invented wording for this example.'
+        >>> os.remove(f.name)
 
         Added in 0.1.0.
         """
@@ -311,12 +420,34 @@ class Dataset:
 
     def with_overlay(self, path: str | os.PathLike[str]) -> Dataset:
         """
-        A copy with an organisation overlay applied: payer-specific codes,
-        aliases, keywords or editorial content from a YAML file checked by
-        the same schema as the dataset source.
+        Return a copy with an organisation overlay applied.
+
+        An overlay is a YAML file that adds payer-specific codes, or
+        aliases, keywords or editorial content to existing ones; it is
+        checked by the same schema as the dataset source.  Aliases and
+        keywords are added to a code's own; other fields replace them.
+
+        Args:
+            path: The overlay file.
+
+        Returns:
+            A new dataset with the overlay applied; its ``overlays`` ends
+                with a report of the change.
 
         Raises:
             DataFileError: naming the file, line and field of a problem.
+
+        >>> import os, tempfile, denialkit
+        >>> with tempfile.NamedTemporaryFile(
+        ...     "w", suffix=".yaml", delete=False
+        ... ) as f:
+        ...     print("{name: Demo office, codes: [{code_set: specialty,"
+        ...           " code: ZZ9, status: current, title: Invented}]}",
+        ...           file=f)
+        >>> custom = denialkit.load("2026.1").with_overlay(f.name)
+        >>> custom.lookup("ZZ9").title
+        'Invented'
+        >>> os.remove(f.name)
 
         Added in 0.1.0.
         """

@@ -38,6 +38,18 @@ class FieldChange:
     """
     One field of one code that differs between two releases.
 
+    Attributes:
+        field: The field's name as on :class:`DenialCode`, such as
+            ``"title"``; ``"editorial"`` when guidance was added or
+            removed, or ``"editorial.<part>"`` (``"editorial.appeal"``)
+            when part of it changed.
+        old: The value in the older release.
+        new: The value in the newer release.
+
+    >>> change = FieldChange(field="title", old="Old words", new="New words")
+    >>> f"{change.field}: {change.old!r} -> {change.new!r}"
+    "title: 'Old words' -> 'New words'"
+
     Added in 0.1.0.
     """
 
@@ -51,6 +63,17 @@ class CodeChange:
     """
     Every changed field of one code between two releases.
 
+    Attributes:
+        key: The code's ``code_set:code`` key, such as ``"carc:1"``.
+        changes: The changed fields, in the order :meth:`Dataset.diff`
+            compares them.
+
+    >>> import denialkit
+    >>> diff = denialkit.load("2026.1").diff(denialkit.load("2026.2"))
+    >>> change = diff.changed[0]
+    >>> change.key, [c.field for c in change.changes]
+    ('carc:1', ['keywords'])
+
     Added in 0.1.0.
     """
 
@@ -62,6 +85,29 @@ class CodeChange:
 class ReleaseDiff:
     """
     What changed between two dataset releases.
+
+    :meth:`Dataset.diff` returns it.  Each code is named by its
+    ``code_set:code`` key.  A code that was deactivated (or reactivated)
+    is also in ``changed``, with its new status and dates.
+
+    Attributes:
+        old: The older release's id.
+        new: The newer release's id.
+        added: Codes only in the newer release.
+        removed: Codes only in the older release.
+        deactivated: Codes current in the older release and deactivated
+            in the newer one.
+        reactivated: Codes deactivated in the older release and current
+            in the newer one.
+        changed: Every code in both releases with at least one changed
+            field.
+
+    >>> import denialkit
+    >>> diff = denialkit.load("2026.1").diff(denialkit.load("2026.2"))
+    >>> diff.old, diff.new, diff.added, diff.is_empty
+    ('2026.1', '2026.2', (), False)
+    >>> len(diff.changed)
+    107
 
     Added in 0.1.0.
     """
@@ -83,7 +129,18 @@ class ReleaseDiff:
 
     def to_dict(self) -> dict[str, Any]:
         """
-        The diff as plain JSON-ready data.
+        Return the diff as plain JSON-ready data.
+
+        Dates become ISO strings and tuples lists; ``changed`` maps each
+        code's key to its changed fields, each with ``old`` and ``new``.
+
+        Returns:
+            Nested dicts, lists and strings for :func:`json.dumps`.
+
+        >>> import denialkit
+        >>> diff = denialkit.load("2026.1").diff(denialkit.load("2026.2"))
+        >>> diff.to_dict()["changed"]["carc:1"]
+        {'keywords': {'old': [], 'new': ['deductible']}}
         """
         return {
             "old": self.old,

@@ -24,6 +24,21 @@ class SearchHit:
     """
     One search result with its score (higher is better).
 
+    :meth:`Dataset.search` returns hits best first.  Scores rank the hits
+    of one search; they mean nothing across searches.
+
+    Attributes:
+        record: The matching record.
+        score: How well it matched: an exact code match scores 100, each
+            matching word of the title, aliases, keywords, category and
+            summary adds a weighted share.  A deactivated code scores
+            four fifths of a current one.
+
+    >>> import denialkit
+    >>> hit = denialkit.load("2026.1").search("filing deadline")[0]
+    >>> hit.record.key, hit.score > 0
+    ('carc:29', True)
+
     Added in 0.1.0.
     """
 

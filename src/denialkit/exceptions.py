@@ -17,7 +17,10 @@ know denialkit::
     └── RemittanceError (ValueError)          an 835 read in strict mode
 
 Messages name codes, releases, files and field paths, never values from a
-claim, so they are safe to log.
+claim, so they are safe to log.  Each error keeps those facts as attributes
+too, so code can act on them without parsing the message.
+
+Added in 0.1.0.
 """
 
 from __future__ import annotations
@@ -46,6 +49,18 @@ _ACCEPTED_FORMS = (
 class DenialKitError(Exception):
     """
     The base of every error denialkit raises on purpose.
+
+    Catch it to handle any denialkit error in one place; the subclasses
+    tell what went wrong.
+
+    >>> import denialkit
+    >>> try:
+    ...     denialkit.lookup("CO-5.0")
+    ... except denialkit.DenialKitError as error:
+    ...     print(type(error).__name__)
+    CodeSyntaxError
+
+    Added in 0.1.0.
     """
 
 
@@ -53,8 +68,20 @@ class CodeSyntaxError(DenialKitError, ValueError):
     """
     A code string that matches none of the accepted forms.
 
+    The message lists the forms denialkit reads, such as ``"CO-50"``,
+    ``"N386"`` and ``"carc:B2"``.
+
     Attributes:
-        text: The string as given.
+        text (str): The string as given.
+
+    >>> import denialkit
+    >>> try:
+    ...     denialkit.lookup("CO-5.0")
+    ... except denialkit.CodeSyntaxError as error:
+    ...     print(error.text)
+    CO-5.0
+
+    Added in 0.1.0.
     """
 
     def __init__(self, text: str) -> None:
@@ -69,11 +96,24 @@ class UnknownCodeError(DenialKitError, LookupError):
     """
     A code that is not in the dataset release asked.
 
+    It is also a :class:`LookupError`.  A newer release may have the
+    code; the message says so and suggests close codes that exist.
+
     Attributes:
-        code: The code as parsed (upper case, without a group prefix).
-        code_set: The code set searched, or ``None`` for all of them.
-        release: The dataset release searched.
-        suggestions: Close codes that do exist, best first.
+        code (str): The code as parsed (upper case, without a group prefix).
+        code_set (str | None): The code set searched, or ``None`` for all
+            of them.
+        release (str): The dataset release searched.
+        suggestions (tuple[str, ...]): Close codes that do exist, best first.
+
+    >>> import denialkit
+    >>> try:
+    ...     denialkit.lookup("carc:9999", release="2026.1")
+    ... except denialkit.UnknownCodeError as error:
+    ...     print(error.code, error.code_set, error.suggestions)
+    9999 carc ('99',)
+
+    Added in 0.1.0.
     """
 
     def __init__(
@@ -104,10 +144,22 @@ class AmbiguousCodeError(DenialKitError, LookupError):
     """
     A bare code that exists in more than one code set.
 
+    Prefix the code set to choose one, as in ``"carc:B2"``.  It is also a
+    :class:`LookupError`.
+
     Attributes:
-        code: The code as parsed.
-        candidates: Each candidate as ``"code_set:code"``.
-        release: The dataset release searched.
+        code (str): The code as parsed.
+        candidates (tuple[str, ...]): Each candidate as ``"code_set:code"``.
+        release (str): The dataset release searched.
+
+    >>> import denialkit
+    >>> try:
+    ...     denialkit.lookup("B2", release="2026.1")
+    ... except denialkit.AmbiguousCodeError as error:
+    ...     print(error.candidates)
+    ('carc:B2', 'specialty:B2')
+
+    Added in 0.1.0.
     """
 
     def __init__(
@@ -127,9 +179,21 @@ class UnknownReleaseError(DenialKitError, LookupError):
     """
     A dataset release id that this installation does not ship.
 
+    Newer releases come with newer versions of denialkit.  It is also a
+    :class:`LookupError`.
+
     Attributes:
-        release: The release asked for.
-        available: The releases installed, oldest first.
+        release (str): The release asked for.
+        available (tuple[str, ...]): The releases installed, oldest first.
+
+    >>> import denialkit
+    >>> try:
+    ...     denialkit.load("1999.1")
+    ... except denialkit.UnknownReleaseError as error:
+    ...     print(error.release, error.available[0])
+    1999.1 2026.1
+
+    Added in 0.1.0.
     """
 
     def __init__(self, release: str, *, available: Sequence[str]) -> None:
@@ -146,9 +210,18 @@ class ReleaseIntegrityError(DenialKitError, RuntimeError):
     """
     A shipped release file whose sha256 does not match the manifest.
 
+    Releases are frozen, so this means the installed copy was changed;
+    reinstalling denialkit fixes it.  It is also a :class:`RuntimeError`.
+
     Attributes:
-        release: The release whose file failed the check.
-        file: The file name inside the package.
+        release (str): The release whose file failed the check.
+        file (str): The file name inside the package.
+
+    >>> error = ReleaseIntegrityError("2026.1", file="codes.json")
+    >>> error.file, isinstance(error, RuntimeError)
+    ('codes.json', True)
+
+    Added in 0.1.0.
     """
 
     def __init__(self, release: str, *, file: str) -> None:
@@ -166,12 +239,27 @@ class DataFileError(DenialKitError, ValueError):
     """
     A data, overlay or claim file with bad content.
 
+    The message starts with the file and line, then the field path, then
+    what was wrong.  For claim files it never quotes the value, which may
+    be patient data.  It is also a :class:`ValueError`.
+
     Attributes:
-        file: The file's name, or ``None`` for data given in memory.
-        line: The 1-based line of the problem, when known.
-        field: A dotted path to the bad field, such as
+        file (str | None): The file's name, or ``None`` for data given in
+            memory.
+        line (int | None): The 1-based line of the problem, when known.
+        field (str | None): A dotted path to the bad field, such as
             ``claim.service_lines[1].cpt``.
-        problem: What was wrong and what is expected.
+        problem (str): What was wrong and what is expected.
+
+    >>> import denialkit
+    >>> from denialkit.appeals import context_from_data
+    >>> try:
+    ...     context_from_data({}, file="claim.yaml")
+    ... except denialkit.DataFileError as error:
+    ...     print(error)
+    claim.yaml (field practice): is required
+
+    Added in 0.1.0.
     """
 
     def __init__(
@@ -197,11 +285,20 @@ class MissingFieldsError(DenialKitError, ValueError):
     """
     A letter that cannot render because fields it needs are empty.
 
-    Every missing field of every section is listed at once.
+    Every missing field of every section is listed at once; fill them in,
+    or render a draft to see placeholders instead.  See
+    :func:`denialkit.appeals.render` for how it is raised.
 
     Attributes:
-        missing: ``(section, field path)`` pairs, in letter order.
-        template: The name of the letter template.
+        missing (tuple[tuple[str, str], ...]): ``(section, field path)``
+            pairs, in letter order.
+        template (str): The name of the letter template.
+
+    >>> error = MissingFieldsError("demo", [("signature", "signer_name")])
+    >>> error.template, error.missing
+    ('demo', (('signature', 'signer_name'),))
+
+    Added in 0.1.0.
     """
 
     def __init__(
@@ -224,8 +321,22 @@ class TemplateError(DenialKitError, ValueError):
     """
     A letter section that is not valid or tried something unsafe.
 
+    Raised for a bad section name, source that is not valid jinja2, or a
+    section that reaches for Python internals or renders runaway text.
+
     Attributes:
-        section: The section's name.
+        section (str): The section's name.
+        problem (str): What was wrong with it.
+
+    >>> import denialkit
+    >>> from denialkit.appeals import Section
+    >>> try:
+    ...     Section("Opening!", "Dear reviewer,")
+    ... except denialkit.TemplateError as error:
+    ...     print(error.section)
+    Opening!
+
+    Added in 0.1.0.
     """
 
     def __init__(self, section: str, problem: str) -> None:
@@ -238,8 +349,18 @@ class RemittanceError(DenialKitError, ValueError):
     """
     An 835 that had problems, raised only in strict mode.
 
+    It is raised once the whole file is read, so it lists every problem.
+
     Attributes:
-        problems: Every problem found, in file order.
+        source (str): The name of the 835 that was read.
+        problems (tuple[object, ...]): Every problem found, in file order.
+
+    >>> error = RemittanceError("demo.835", ["an invented problem"])
+    >>> print(error)
+    demo.835: 1 problem(s) in strict mode:
+      - an invented problem
+
+    Added in 0.1.0.
     """
 
     def __init__(self, source: str, problems: Sequence[object]) -> None:

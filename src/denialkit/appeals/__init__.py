@@ -2,8 +2,9 @@
 Appeal letters: composable templates, typed context, safe rendering and
 the appeal clock.
 
+>>> import denialkit
 >>> from denialkit.appeals import builtin_letter
->>> letter = builtin_letter("CO-50")
+>>> letter = builtin_letter("CO-50", dataset=denialkit.load("2026.1"))
 >>> letter.names[:4]
 ('letterhead', 'date_line', 'addressee', 're_block')
 

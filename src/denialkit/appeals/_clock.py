@@ -25,10 +25,61 @@ PayerType = Literal[
     "erisa",
     "other",
 ]
+"""
+Who decided the claim, which sets the appeal rules.
+
+``"medicare_ab"`` (Original Medicare, Parts A and B),
+``"medicare_advantage"``, ``"medicaid"``, ``"commercial"`` (a commercial
+or ACA plan), ``"erisa"`` (a self-funded employer plan) or ``"other"``.
+A claim file gives it as ``payer.payer_type``.
+
+>>> import datetime
+>>> from denialkit.appeals import appeal_deadline
+>>> deadline = appeal_deadline("erisa", "first", datetime.date(2026, 3, 2))
+>>> deadline.date
+datetime.date(2026, 8, 29)
+
+Added in 0.1.0.
+"""
+
 AppealLevel = Literal["first", "second", "external"]
+"""
+The level of appeal: ``"first"``, ``"second"`` or ``"external"``.
+
+The first level is a Medicare redetermination, a Medicare Advantage
+reconsideration or a plan's internal appeal; the second is a Medicare QIC
+reconsideration or a plan's second internal level; external is an
+independent external review.
+
+>>> import datetime
+>>> from denialkit.appeals import appeal_deadline
+>>> appeal_deadline("medicare_ab", "second", datetime.date(2026, 3, 2)).source
+'42 CFR 405.962'
+
+Added in 0.1.0.
+"""
 
 PAYER_TYPES: Final[tuple[PayerType, ...]] = get_args(PayerType)
+"""
+Every :data:`PayerType`, in a fixed order.
+
+>>> from denialkit.appeals import PAYER_TYPES
+>>> "medicaid" in PAYER_TYPES, len(PAYER_TYPES)
+(True, 6)
+
+Added in 0.1.0.
+"""
+
 APPEAL_LEVELS: Final[tuple[AppealLevel, ...]] = get_args(AppealLevel)
+"""
+Every :data:`AppealLevel`, lowest first.
+
+>>> from denialkit.appeals import APPEAL_LEVELS
+>>> APPEAL_LEVELS
+('first', 'second', 'external')
+
+Added in 0.1.0.
+"""
 
 MAIL_DAYS: Final = 5
 
@@ -38,8 +89,22 @@ class Deadline:
     """
     The last day to file an appeal, the rule behind it and its source.
 
-    ``date`` is ``None`` when no federal rule gives one (then ``rule``
-    says where to look).  ``uncertain`` is true where sources disagree.
+    :func:`appeal_deadline` returns it.  A deadline printed on the denial
+    always wins over the federal rules used here.
+
+    Attributes:
+        date: The last day to file, or ``None`` when no federal rule gives
+            one (then ``rule`` says where to look).
+        rule: How the date was counted, in a sentence or two.
+        source: The regulation or guidance the rule comes from.
+        uncertain: ``True`` where sources disagree or no rule applies.
+        note: A caveat, such as what the count does not cover.
+
+    >>> import datetime
+    >>> deadline = appeal_deadline("commercial", "first",
+    ...                            datetime.date(2026, 3, 2))
+    >>> deadline.date, deadline.source
+    (datetime.date(2026, 8, 29), '29 CFR 2560.503-1(h)(3)(i); 45 CFR 147.136')
 
     Added in 0.1.0.
     """
@@ -52,7 +117,20 @@ class Deadline:
 
     def days_left(self, today: datetime.date) -> int | None:
         """
-        Days from *today* to the deadline; negative once it has passed.
+        Count the days from *today* to the deadline.
+
+        Args:
+            today: The day to count from.
+
+        Returns:
+            The days left, ``0`` on the last day and negative once the
+                deadline has passed; ``None`` when there is no date.
+
+        >>> import datetime
+        >>> deadline = Deadline(date=datetime.date(2026, 8, 29),
+        ...                     rule="An invented rule.", source="none")
+        >>> deadline.days_left(datetime.date(2026, 8, 1))
+        28
         """
         if self.date is None:
             return None
@@ -61,7 +139,22 @@ class Deadline:
 
     def is_past(self, today: datetime.date) -> bool:
         """
-        Whether *today* is after the deadline.
+        Tell whether *today* is after the deadline.
+
+        Args:
+            today: The day to check, such as the filing date.
+
+        Returns:
+            ``True`` once the last day to file has passed; ``False`` on
+                the last day itself, before it, and when there is no date.
+
+        >>> import datetime
+        >>> deadline = Deadline(date=datetime.date(2026, 8, 29),
+        ...                     rule="An invented rule.", source="none")
+        >>> deadline.is_past(datetime.date(2026, 8, 29))
+        False
+        >>> deadline.is_past(datetime.date(2026, 8, 30))
+        True
         """
         return self.date is not None and today > self.date
 
@@ -83,13 +176,21 @@ def appeal_deadline(
             appeal), ``"second"`` (Medicare QIC reconsideration) or
             ``"external"`` (independent external review).
         notice_date: The date on the denial notice or remittance.
-        received_date: When the notice arrived, if known.
+        received_date: When the notice arrived, if known.  Without it,
+            Medicare counts from a presumed receipt 5 days after the notice
+            date and other payers from the notice date itself.
         printed_deadline: A deadline printed on the denial; it wins.
 
-    Raises:
-        ValueError: an unknown payer type or level, or a level that does
-            not exist for the payer type.
+    Returns:
+        The deadline with its rule and source; its ``date`` is ``None``
+            where no federal rule gives one (Medicaid, other payers).
 
+    Raises:
+        ValueError: an unknown payer type or level, a level that does not
+            exist for the payer type, or a received date before the notice
+            date.
+
+    >>> import datetime
     >>> d = appeal_deadline("medicare_ab", "first", datetime.date(2026, 3, 2))
     >>> d.date, d.source
     (datetime.date(2026, 7, 5), '42 CFR 405.942(a)')

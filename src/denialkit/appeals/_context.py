@@ -37,6 +37,16 @@ def is_valid_npi(npi: str) -> bool:
     """
     Check an NPI's form and its Luhn check digit (with the 80840 prefix).
 
+    An NPI (National Provider Identifier) is ten digits, the last a check
+    digit.  Only the form is checked: a valid NPI need not be assigned to
+    anyone.
+
+    Args:
+        npi: The NPI as text, without spaces.
+
+    Returns:
+        ``True`` when *npi* is ten digits with a correct check digit.
+
     >>> is_valid_npi("1234567893")
     True
     >>> is_valid_npi("1234567890")
@@ -66,6 +76,19 @@ class Practice:
     """
     The practice or facility sending the letter.
 
+    Attributes:
+        name: The practice's name, as on the letterhead.
+        address_lines: The postal address, one line each.
+        phone: A phone number for the payer to call back.
+        fax: A fax number.
+        npi: The practice's (group) NPI; checked when read from a file.
+        tax_id: The tax id; left out of ``repr``.
+        contact_name: Who the payer should contact about the appeal.
+        contact_title: That person's role.
+
+    >>> Practice(name="Example Clinic (TEST)", npi="1234567893").npi
+    '1234567893'
+
     Added in 0.1.0.
     """
 
@@ -82,7 +105,19 @@ class Practice:
 @attrs.frozen(kw_only=True)
 class Provider:
     """
-    The rendering or ordering clinician; the NPI is checked.
+    The rendering or ordering clinician.
+
+    Attributes:
+        name: The clinician's name.
+        npi: The clinician's NPI; :func:`load_context` and
+            :func:`context_from_data` check its check digit, building one
+            in code does not (use :func:`is_valid_npi`).
+        credentials: Such as ``"MD"``.
+        specialty: Such as ``"Diagnostic radiology"``.
+
+    >>> provider = Provider(name="Jordan Sample", npi="1234567893")
+    >>> provider.name, is_valid_npi(provider.npi)
+    ('Jordan Sample', True)
 
     Added in 0.1.0.
     """
@@ -98,8 +133,17 @@ class Payer:
     """
     The payer that denied the claim, and where appeals go.
 
-    ``benefit_manager`` names a radiology or other benefit manager that
-    reviewed the service on the payer's behalf, if any.
+    Attributes:
+        name: The payer's name.
+        payer_type: Who the payer is; it sets the appeal deadline and
+            the wording of the request.
+        appeals_address_lines: Where appeals are sent, one line each.
+        plan_name: The patient's plan, if it differs from the payer.
+        benefit_manager: A radiology or other benefit manager that
+            reviewed the service on the payer's behalf, if any.
+
+    >>> Payer(name="Demo Health Plan", payer_type="commercial").payer_type
+    'commercial'
 
     Added in 0.1.0.
     """
@@ -115,6 +159,19 @@ class Payer:
 class Patient:
     """
     The patient; every field is masked in ``repr`` and never logged.
+
+    Attributes:
+        name: The patient's name.
+        member_id: The member (or Medicare) number on the patient's card.
+        date_of_birth: The date of birth, if known.
+        group_number: The plan's group number, if any.
+        address_lines: The patient's address, one line each.
+
+    >>> patient = Patient(name="Pat Example", member_id="TEST0001")
+    >>> repr(patient).startswith("Patient(name='***', member_id='***'")
+    True
+    >>> patient.name
+    'Pat Example'
 
     Added in 0.1.0.
     """
@@ -133,6 +190,20 @@ class ServiceLine:
     """
     One billed service line.
 
+    Attributes:
+        date_of_service: The day the service was given.
+        cpt: The CPT or HCPCS code, such as ``"72148"``.
+        modifiers: Two-character modifiers, such as ``"26"``.
+        units: The units billed; 1 by default.
+        billed: The amount billed for the line, if given.
+        description: The service in words.
+
+    >>> import datetime, decimal
+    >>> line = ServiceLine(date_of_service=datetime.date(2026, 3, 2),
+    ...                    cpt="72148", billed=decimal.Decimal("950.00"))
+    >>> line.units, line.billed
+    (Decimal('1'), Decimal('950.00'))
+
     Added in 0.1.0.
     """
 
@@ -148,6 +219,21 @@ class ServiceLine:
 class Claim:
     """
     The claim being appealed.
+
+    Attributes:
+        number: The practice's claim number; masked in ``repr``.
+        payer_claim_number: The payer's number for the claim (ICN); masked
+            in ``repr``.
+        billed_amount: The total billed, if given.
+        service_lines: The lines of the claim.
+        icd10_codes: The ICD-10-CM diagnosis codes, such as ``"M54.16"``.
+        place_of_service: The two-digit place-of-service code.
+
+    >>> import datetime
+    >>> day = datetime.date(2026, 3, 2)
+    >>> line = ServiceLine(date_of_service=day, cpt="72148")
+    >>> Claim(number="TEST-1", service_lines=(line,)).first_date_of_service
+    datetime.date(2026, 3, 2)
 
     Added in 0.1.0.
     """
@@ -183,6 +269,33 @@ class Denial:
     """
     What the payer said: codes, dates and the stated reason.
 
+    Attributes:
+        codes: The codes on the denial, such as CO-50 and N386.
+        notice_date: The date on the decision being appealed: the initial
+            denial for a first-level appeal, the first-level decision for
+            a second-level one, the final internal decision for an
+            external review.  Appeal deadlines count from it.
+        received_date: When the notice arrived, if known.
+        stated_reason: The reason in the payer's words.
+        prior_authorization_number: The authorization number, if any;
+            masked in ``repr``.
+        printed_deadline: A deadline printed on the notice; it wins over
+            the federal rules.
+        decision_contractor: Who made the decision, such as a Medicare
+            contractor or a benefit manager.
+        original_submission_date: When the claim was first sent, for
+            timely-filing appeals.
+        submission_proof: What shows it was sent in time, such as a
+            clearinghouse acceptance report.
+        correction: What a corrected claim changes.
+
+    >>> import datetime
+    >>> from denialkit import CodeRef
+    >>> denial = Denial(codes=(CodeRef.parse("CO-50"),),
+    ...                 notice_date=datetime.date(2026, 3, 2))
+    >>> str(denial.codes[0]), denial.printed_deadline
+    ('CO-50', None)
+
     Added in 0.1.0.
     """
 
@@ -209,6 +322,16 @@ class Guideline:
     A clinical guideline cited in the argument, such as an ACR
     Appropriateness Criteria topic with its variant and 1-9 rating.
 
+    Attributes:
+        name: The guideline's name.
+        topic: The topic within it.
+        variant: The clinical variant that fits the patient.
+        rating: The guideline's rating for the service, 1 to 9.
+        url: Where the guideline can be read.
+
+    >>> Guideline(name="An invented imaging guideline", rating=8).rating
+    8
+
     Added in 0.1.0.
     """
 
@@ -225,6 +348,20 @@ class ClinicalFacts:
     The clinical story that supports the appeal.
 
     Masked in ``repr``: it is patient data.
+
+    Attributes:
+        summary: The case in a few sentences.
+        conservative_treatment: The treatment tried before the service.
+        conservative_duration: How long it was tried, such as
+            ``"6 weeks"``.
+        symptoms: The symptoms that led to the service.
+        red_flags: Findings that call for the service without delay.
+        prior_imaging: Earlier studies and what they showed.
+        guideline: A guideline that supports the service.
+
+    >>> facts = ClinicalFacts(summary="An invented case.")
+    >>> repr(facts).startswith("ClinicalFacts(summary='***'")
+    True
 
     Added in 0.1.0.
     """
@@ -245,6 +382,13 @@ class Attachment:
     """
     A document enclosed with the letter.
 
+    Attributes:
+        title: The document, as listed under "Enclosures".
+        description: A note on what it shows.
+
+    >>> Attachment(title="Office notes (invented)").description is None
+    True
+
     Added in 0.1.0.
     """
 
@@ -257,8 +401,34 @@ class AppealContext:
     """
     Everything a letter is filled from.
 
-    ``letter_date`` is the date on the letter and the filing date
-    compared with the deadline; it defaults to today.
+    Read one from a claim file with :func:`load_context`, or build it in
+    code.  Sections see each field by name (``payer.name``,
+    ``claim.service_lines``).
+
+    Attributes:
+        practice: The practice sending the letter.
+        provider: The clinician, if the letter names one.
+        payer: The payer that denied the claim.
+        patient: The patient.
+        claim: The claim being appealed.
+        denial: What the payer said.
+        clinical: The clinical facts, for medical-necessity letters.
+        attachments: The documents enclosed.
+        letter_date: The date on the letter and the filing date compared
+            with the deadline; it defaults to today.
+        signer_name: Who signs the letter.
+        signer_title: The signer's role.
+
+    >>> import datetime
+    >>> context = AppealContext(
+    ...     practice=Practice(name="Example Clinic"),
+    ...     payer=Payer(name="Demo Plan", payer_type="commercial"),
+    ...     patient=Patient(name="Pat Example", member_id="TEST0001"),
+    ...     claim=Claim(number="TEST-1"),
+    ...     denial=Denial(codes=(), notice_date=datetime.date(2026, 3, 2)),
+    ... )
+    >>> context.template_data["payer"]["name"]
+    'Demo Plan'
 
     Added in 0.1.0.
     """
@@ -298,9 +468,34 @@ def load_context(path: str | os.PathLike[str]) -> AppealContext:
     """
     Read a claim file (YAML or JSON) into an :class:`AppealContext`.
 
+    A file whose name ends in ``.json`` is read as JSON, any other as
+    YAML.  Its top-level keys are the fields of :class:`AppealContext`;
+    dates are written ``YYYY-MM-DD`` and amounts in quotes
+    (``"1250.00"``).
+
+    Args:
+        path: The claim file, UTF-8 encoded.
+
+    Returns:
+        The context, checked field by field.
+
     Raises:
         DataFileError: the file cannot be read or a field is wrong; the
             error names the file, the field path and what is expected.
+
+    >>> import json, os, tempfile
+    >>> data = {"practice": {"name": "Demo"}, "claim": {"number": "C-1"},
+    ...         "payer": {"name": "Demo Plan", "payer_type": "commercial"},
+    ...         "patient": {"name": "Pat Example", "member_id": "X-1"},
+    ...         "denial": {"codes": ["CO-50"], "notice_date": "2026-03-02"}}
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".json",
+    ...                                  delete=False) as stream:
+    ...     json.dump(data, stream)
+    >>> load_context(stream.name).denial.notice_date
+    datetime.date(2026, 3, 2)
+    >>> os.remove(stream.name)
+
+    Added in 0.1.0.
     """
     name = os.fspath(path)
     try:
@@ -371,8 +566,30 @@ def context_from_data(data: Any, *, file: str | None = None) -> AppealContext:
     """
     Build an :class:`AppealContext` from parsed YAML/JSON data.
 
+    The data is checked as :func:`load_context` checks a file: unknown
+    fields, missing required ones and badly formed values (dates, amounts,
+    NPIs, CPT and ICD-10 codes) are errors.
+
+    Args:
+        data: Nested mappings and lists, as a claim file holds them.
+        file: The name to give in errors, such as the file the data came
+            from.
+
+    Returns:
+        The context.
+
     Raises:
         DataFileError: naming the field path and what is expected.
+
+    >>> context = context_from_data({
+    ...     "practice": {"name": "Demo"}, "claim": {"number": "C-1"},
+    ...     "payer": {"name": "Demo Plan", "payer_type": "commercial"},
+    ...     "patient": {"name": "Pat Example", "member_id": "X-1"},
+    ...     "denial": {"codes": ["CO-50"], "notice_date": "2026-03-02"}})
+    >>> context.denial.codes
+    (CodeRef(code_set='carc', code='50', group='CO'),)
+
+    Added in 0.1.0.
     """
     return _Reader(file).context(data)
 

@@ -64,6 +64,32 @@ class LetterFacts:
     """
     The code-specific facts of a built-in letter.
 
+    :func:`builtin_letter` puts them in the template's ``facts``; sections
+    read them as ``letter.code_label``, ``letter.argument``,
+    ``letter.deadline`` and so on.
+
+    Attributes:
+        code_label: The code as the letter prints it, such as ``"CO-50"``,
+            ``"CARC 50"`` or ``"R2"``.
+        code_set: The code set of the code.
+        code: The code itself.
+        title: The code's title in the release.
+        argument: The paragraph the letter argues with, from the release's
+            appeal guidance; empty when there is none.
+        kind: What the letter asks for.
+        release: The dataset release the facts come from.
+        category: The code's category.
+        status: ``"current"`` or ``"deactivated"``.
+        stop: The day a deactivated code stopped, if known.
+        replaced_by: Successor codes of a deactivated code.
+        other_codes: Labels of the other codes on the same notice.
+        record: The code's record; left out of ``repr`` and equality.
+
+    >>> import denialkit
+    >>> letter = builtin_letter("CO-50", dataset=denialkit.load("2026.1"))
+    >>> letter.facts.code_label, letter.facts.kind, letter.facts.release
+    ('CO-50', 'appeal', '2026.1')
+
     Added in 0.1.0.
     """
 
@@ -83,8 +109,33 @@ class LetterFacts:
 
     def data(self, context: AppealContext) -> dict[str, Any]:
         """
-        The facts as template data for *context* (the deadline depends on
-        the payer type and the notice dates); computed once per context.
+        Return the facts as template data for *context*.
+
+        The data adds what depends on the context: the request's wording
+        and the filing deadline (by payer type and notice dates), its rule
+        and source, and whether the letter date is past it.  It is
+        computed once per context; dates are formatted for print.
+
+        Args:
+            context: The claim, patient, payer and practice facts.
+
+        Returns:
+            A mapping that sections read as ``letter``.
+
+        Raises:
+            TemplateError: the letter kind does not exist for the payer
+                type.
+
+        >>> import denialkit
+        >>> from denialkit.appeals import context_from_data
+        >>> letter = builtin_letter("CO-50", dataset=denialkit.load("2026.1"))
+        >>> context = context_from_data({
+        ...     "practice": {"name": "Demo"}, "claim": {"number": "C-1"},
+        ...     "payer": {"name": "Demo Plan", "payer_type": "commercial"},
+        ...     "patient": {"name": "Pat Example", "member_id": "X-1"},
+        ...     "denial": {"codes": ["CO-50"], "notice_date": "2026-03-02"}})
+        >>> letter.facts.data(context)["deadline"]
+        'August 29, 2026'
         """
         cache = context._letter_data
         found: dict[str, Any] | None = cache.get(self)
@@ -149,12 +200,33 @@ class LetterFacts:
 
     def deadline_for(self, context: AppealContext) -> Any:
         """
-        The filing deadline of this letter for *context*, or ``None``
-        when the letter kind has none.
+        Work out the filing deadline of this letter for *context*.
+
+        The letter's kind sets the appeal level; see
+        :func:`appeal_deadline` for the rules.
+
+        Args:
+            context: The claim, patient, payer and practice facts; the
+                payer type and the denial's dates count.
+
+        Returns:
+            The :class:`Deadline`, or ``None`` when the letter kind has
+                none (peer-to-peer and corrected-claim letters).
 
         Raises:
             TemplateError: the letter kind does not exist for the payer
                 type (Original Medicare has no external review).
+
+        >>> import denialkit
+        >>> from denialkit.appeals import context_from_data
+        >>> letter = builtin_letter("CO-50", dataset=denialkit.load("2026.1"))
+        >>> context = context_from_data({
+        ...     "practice": {"name": "Demo"}, "claim": {"number": "C-1"},
+        ...     "payer": {"name": "Demo Plan", "payer_type": "commercial"},
+        ...     "patient": {"name": "Pat Example", "member_id": "X-1"},
+        ...     "denial": {"codes": ["CO-50"], "notice_date": "2026-03-02"}})
+        >>> letter.facts.deadline_for(context).date
+        datetime.date(2026, 8, 29)
         """
         level = _LEVELS.get(self.kind)
         if level is None:
@@ -231,7 +303,18 @@ _CLINICAL = ("medical_necessity", "benefit_limit", "coverage")
 
 def standard_sections() -> dict[str, Section]:
     """
-    The library of standard sections, by name.
+    Return the library of standard sections, by name.
+
+    Built-in letters are made of these.  Use them to compose your own
+    letter, or copy one's ``source`` as a start for your own section.
+    Changing the returned dict does not change the library.
+
+    Returns:
+        A new dict of the sections, in the order letters use them.
+
+    >>> sections = standard_sections()
+    >>> list(sections)[:3], sections["date_line"].fields
+    (['letterhead', 'date_line', 'addressee'], ('letter_date',))
 
     Added in 0.1.0.
     """
@@ -283,13 +366,22 @@ def builtin_letter(
         also: Other codes on the same notice (remark codes, say); each is
             looked up and listed in the RE block.
 
+    Returns:
+        The letter template, made of the standard sections for the
+            code's category, with the code's facts in ``facts``.
+
     Raises:
         TemplateError: the dataset has no appeal guidance for the code, or
             *kind* asks to appeal a code that must be corrected instead.
-        CodeSyntaxError, UnknownCodeError, AmbiguousCodeError: a code in
-            *code* or *also* cannot be found.
+        CodeSyntaxError: a code in *code* or *also* is of no accepted
+            form.
+        UnknownCodeError: a code in *code* or *also* is not in the
+            dataset.
+        AmbiguousCodeError: a bare code in *code* or *also* exists in
+            several code sets.
 
-    >>> letter = builtin_letter("R2")
+    >>> import denialkit
+    >>> letter = builtin_letter("R2", dataset=denialkit.load("2026.1"))
     >>> letter.kind, "guideline_citation" in letter
     ('appeal', True)
 

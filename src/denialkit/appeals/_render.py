@@ -45,7 +45,32 @@ def _debug(message: str, *args: object) -> None:
 
 
 Format = Literal["text", "markdown", "html", "docx", "pdf"]
+"""
+An output format of :func:`render`.
+
+``"text"``, ``"markdown"`` and ``"html"`` render to ``str``; ``"docx"``
+and ``"pdf"`` render to ``bytes`` and need the ``docx`` and ``pdf``
+extras (python-docx, fpdf2).  Each format escapes the whole letter once,
+so values print as typed.
+
+>>> import typing
+>>> from denialkit.appeals import FORMATS, Format
+>>> typing.get_args(Format) == FORMATS
+True
+
+Added in 0.1.0.
+"""
+
 FORMATS: tuple[Format, ...] = ("text", "markdown", "html", "docx", "pdf")
+"""
+Every :data:`Format`, in a fixed order.
+
+>>> from denialkit.appeals import FORMATS
+>>> FORMATS
+('text', 'markdown', 'html', 'docx', 'pdf')
+
+Added in 0.1.0.
+"""
 
 # Separates sections in the one compiled template of a letter; removed
 # from values so a value can never forge a section boundary.
@@ -57,7 +82,30 @@ _missing: ContextVar[list[str] | None] = ContextVar("_missing", default=None)
 
 class LateAppealWarning(UserWarning):
     """
-    The letter is dated after the appeal deadline.
+    Warns that a letter is dated after its appeal deadline.
+
+    :func:`render` issues it for letters whose facts carry a deadline
+    (built-in appeal, reconsideration and external-review letters) when
+    the context's ``letter_date`` is past that deadline; the payer may
+    dismiss such an appeal unless good cause is shown.  The letter is
+    still rendered.  Draft renders do not warn.
+
+    >>> import warnings, denialkit
+    >>> from denialkit.appeals import AppealTemplate, Section, builtin_letter
+    >>> from denialkit.appeals import context_from_data, render
+    >>> context = context_from_data({
+    ...     "practice": {"name": "Demo"}, "claim": {"number": "C-1"},
+    ...     "payer": {"name": "Demo Plan", "payer_type": "commercial"},
+    ...     "patient": {"name": "Pat Example", "member_id": "X-1"},
+    ...     "denial": {"codes": ["CO-50"], "notice_date": "2020-03-02"},
+    ...     "letter_date": "2026-03-02"})
+    >>> facts = builtin_letter("CO-50", dataset=denialkit.load("2026.1")).facts
+    >>> late = AppealTemplate("late", [Section("hi", "Hello")], facts=facts)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = render(late, context)
+    >>> [warning.category.__name__ for warning in caught]
+    ['LateAppealWarning']
 
     Added in 0.1.0.
     """
@@ -221,12 +269,26 @@ class _Placeholder(jinja2.Undefined):
 
 def placeholder(path: str) -> str:
     """
-    The visible placeholder for a field path in draft mode.
+    Make the visible placeholder that draft mode prints for a field path.
+
+    The placeholder is built from the last two names in the path, so
+    drafts show where each missing value goes.
+
+    Args:
+        path: A field path such as ``"patient.name"``, or
+            ``"claim.service_lines[].cpt"`` for a field of each list item.
+
+    Returns:
+        The placeholder, in square brackets and title case.
 
     >>> placeholder("patient.name")
     '[Patient Name]'
     >>> placeholder("clinical.guideline.topic")
     '[Guideline Topic]'
+    >>> placeholder("claim.service_lines[].cpt")
+    '[Service Lines Cpt]'
+
+    Added in 0.1.0.
     """
     parts = [p for p in re.split(r"[.\[\]]+", path) if p]
     words = " ".join(parts[-2:]).replace("_", " ")
@@ -488,6 +550,22 @@ class RenderedLetter:
     """
     A rendered letter, section by section, before it is formatted.
 
+    :func:`render_sections` returns it; its text is patient data, so
+    ``repr`` shows only how many sections there are.
+
+    Attributes:
+        template: The name of the template rendered.
+        sections: ``(section name, text)`` pairs in letter order; a
+            section that rendered nothing has empty text.
+        draft: Whether missing fields were printed as placeholders.
+
+    >>> letter = RenderedLetter(template="demo", draft=False,
+    ...                         sections=(("one", "Hi,"), ("two", "Bye.")))
+    >>> letter
+    RenderedLetter(template='demo', sections=<2 sections, masked>, draft=False)
+    >>> letter.text.splitlines()
+    ['Hi,', '', 'Bye.']
+
     Added in 0.1.0.
     """
 
@@ -513,7 +591,41 @@ def render_sections(
     draft: bool = False,
 ) -> RenderedLetter:
     """
-    Render each section of *template*; see :func:`render`.
+    Render each section of *template* as text, without formatting it.
+
+    Use it to inspect or post-process a letter section by section;
+    :func:`render` formats the result.  Unlike :func:`render`, it does
+    not warn about late letters.
+
+    Args:
+        template: The letter; see :func:`builtin_letter`.
+        context: The claim, patient, payer and practice facts.
+        facts: The code-specific facts of the letter; defaults to the
+            template's own (built-in letters carry them).
+        draft: Print ``[Field Name]`` placeholders for missing fields
+            instead of raising.
+
+    Returns:
+        The rendered letter, section by section.
+
+    Raises:
+        MissingFieldsError: fields are missing (not in draft mode); every
+            missing field of every section is listed.
+        TemplateError: a section is not valid jinja2, reaches for Python
+            internals, or renders too much text.
+
+    >>> from denialkit.appeals import AppealTemplate, Section
+    >>> from denialkit.appeals import context_from_data
+    >>> context = context_from_data({
+    ...     "practice": {"name": "Demo"}, "claim": {"number": "C-1"},
+    ...     "payer": {"name": "Demo Plan", "payer_type": "commercial"},
+    ...     "patient": {"name": "Pat Example", "member_id": "X-1"},
+    ...     "denial": {"codes": ["CO-50"], "notice_date": "2026-03-02"}})
+    >>> note = AppealTemplate("note", [Section("hi", "To {{ payer.name }}")])
+    >>> render_sections(note, context).sections
+    (('hi', 'To Demo Plan'),)
+
+    Added in 0.1.0.
     """
     if facts is None:
         facts = template.facts
@@ -635,6 +747,11 @@ def render(
     """
     Render a letter in one format.
 
+    Rendering is strict: every field a section reads must be in the
+    context, and all missing ones are reported together.  With
+    ``draft=True`` they print as placeholders instead, for a letter to
+    review before the claim file is complete.
+
     Args:
         template: The letter; see :func:`builtin_letter`.
         context: The claim, patient, payer and practice facts.
@@ -646,13 +763,39 @@ def render(
         facts: The code-specific facts of the letter; defaults to the
             template's own (built-in letters carry them).
 
+    Returns:
+        The letter, as ``str`` for text, Markdown and HTML, or as
+            ``bytes`` for DOCX and PDF.
+
     Raises:
         MissingFieldsError: fields are missing (not in draft mode); every
             missing field of every section is listed.
-        TemplateError: a section is not valid jinja2 or reaches for
-            Python internals.
+        TemplateError: a section is not valid jinja2, reaches for Python
+            internals or renders too much text, or the letter kind does
+            not exist for the payer type.
         ValueError: an unknown format.
         ModuleNotFoundError: the extra for DOCX or PDF is not installed.
+
+    Warns:
+        LateAppealWarning: the letter date is after the appeal deadline.
+
+    >>> from denialkit.appeals import AppealTemplate, Section
+    >>> from denialkit.appeals import context_from_data
+    >>> context = context_from_data({
+    ...     "practice": {"name": "Demo"}, "claim": {"number": "C-1"},
+    ...     "payer": {"name": "Demo Plan", "payer_type": "commercial"},
+    ...     "patient": {"name": "Pat Example", "member_id": "X-1"},
+    ...     "denial": {"codes": ["CO-50"], "notice_date": "2026-03-02"}})
+    >>> note = AppealTemplate("note", [Section("hi", "To {{ payer.name }}"),
+    ...                                Section("sign", "{{ signer_name }}")])
+    >>> render(note, context, draft=True).splitlines()
+    ['To Demo Plan', '', '[Signer Name]']
+    >>> from denialkit import MissingFieldsError
+    >>> try:
+    ...     render(note, context)
+    ... except MissingFieldsError as error:
+    ...     print(error.missing)
+    (('sign', 'signer_name'),)
 
     Added in 0.1.0.
     """

@@ -24,7 +24,34 @@ LetterKind = Literal[
     "external_review",
     "corrected_claim",
 ]
+"""
+What a letter asks for, which sets its sections and its deadline.
+
+``"appeal"`` (a first-level appeal), ``"reconsideration"`` (a second-level
+review, for Medicare a QIC reconsideration), ``"peer_to_peer"`` (a request
+to discuss the case with the payer's reviewer), ``"external_review"`` (an
+independent external review) or ``"corrected_claim"`` (a cover letter for
+a corrected claim).
+
+>>> import denialkit
+>>> from denialkit.appeals import builtin_letter
+>>> letter = builtin_letter("CO-4", dataset=denialkit.load("2026.1"))
+>>> letter.kind
+'corrected_claim'
+
+Added in 0.1.0.
+"""
+
 LETTER_KINDS: tuple[LetterKind, ...] = get_args(LetterKind)
+"""
+Every :data:`LetterKind`, in a fixed order.
+
+>>> from denialkit.appeals import LETTER_KINDS
+>>> LETTER_KINDS[:2]
+('appeal', 'reconsideration')
+
+Added in 0.1.0.
+"""
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -38,7 +65,16 @@ class Section:
     ``patient``, ``claim``, ``denial``, ``clinical``, ``attachments`` and
     ``letter`` (code, title, argument, deadline and other facts about the
     letter).  :attr:`fields` lists the field paths it reads, found before
-    anything renders.
+    anything renders.  Values from the context are inserted as text and
+    never run as template code.
+
+    Attributes:
+        name: A unique name within a letter: lower-case letters, digits
+            and underscores, starting with a letter.
+        source: The jinja2 source; left out of ``repr``.
+
+    Raises:
+        TemplateError: *name* is not a valid section name.
 
     >>> Section("opening", "Dear {{ payer.name }},").fields
     ('payer.name',)
@@ -81,6 +117,19 @@ class AppealTemplate:
     An ordered, immutable set of named sections.
 
     Every change returns a new template; equality and hashing are by value.
+    A template iterates over its sections, ``len()`` counts them,
+    ``"opening" in template`` tests for a name and ``template["opening"]``
+    gets one; ``template + section`` or ``template + other`` appends.
+
+    Attributes:
+        name: The template's name, used in messages and logs.
+        sections: The sections, in letter order; names are unique.
+        kind: What the letter asks for.
+        facts: The code-specific facts built-in letters carry (code,
+            argument, deadline); ``None`` for your own templates.
+
+    Raises:
+        TemplateError: two sections have the same name.
 
     >>> a = AppealTemplate("t", (Section("one", "1"), Section("two", "2")))
     >>> [s.name for s in a.insert(Section("mid", "m"), after="one")]
@@ -151,10 +200,21 @@ class AppealTemplate:
 
     def replace(self, section: Section) -> AppealTemplate:
         """
-        A new template with the section of the same name swapped.
+        Return a new template with the section of the same name swapped.
+
+        Args:
+            section: The new section; its name picks the one it replaces.
+
+        Returns:
+            A new template, in the same order.
 
         Raises:
             KeyError: no section has that name.
+
+        >>> letter = AppealTemplate("demo", [Section("opening", "Hi,")])
+        >>> new = letter.replace(Section("opening", "Dear reviewer,"))
+        >>> new["opening"].source, letter["opening"].source
+        ('Dear reviewer,', 'Hi,')
         """
         self._index(section.name)
 
@@ -173,11 +233,25 @@ class AppealTemplate:
         after: str | None = None,
     ) -> AppealTemplate:
         """
-        A new template with *section* before or after a named one.
+        Return a new template with *section* before or after a named one.
+
+        Args:
+            section: The section to add; its name must be new.
+            before: The name of the section to put it before.
+            after: The name of the section to put it after.
+
+        Returns:
+            A new template.
 
         Raises:
             KeyError: the named section does not exist.
             ValueError: neither or both of *before* and *after* are given.
+            TemplateError: the template already has a section of that name.
+
+        >>> letter = AppealTemplate("demo", [Section("opening", "Hi,")])
+        >>> letter = letter.insert(Section("intro", "Re:"), before="opening")
+        >>> letter.names
+        ('intro', 'opening')
         """
         if (before is None) == (after is None):
             raise ValueError("give exactly one of before= or after=")
@@ -189,10 +263,22 @@ class AppealTemplate:
 
     def without(self, *names: str) -> AppealTemplate:
         """
-        A new template without the named sections.
+        Return a new template without the named sections.
+
+        Args:
+            *names: The names of the sections to leave out.
+
+        Returns:
+            A new template.
 
         Raises:
             KeyError: a name is not a section of this template.
+
+        >>> letter = AppealTemplate(
+        ...     "demo", [Section("opening", "Hi,"), Section("ps", "P.S.")]
+        ... )
+        >>> letter.without("ps").names
+        ('opening',)
         """
         for name in names:
             self._index(name)
@@ -204,8 +290,23 @@ class AppealTemplate:
 
     def override(self, sections: Iterable[Section]) -> AppealTemplate:
         """
-        A new template where each of *sections* replaces the section of
-        the same name; sections with new names are ignored.
+        Return a new template where each of *sections* replaces the section
+        of the same name.
+
+        Unlike :meth:`replace`, sections with names the template does not
+        have are ignored, so one folder of house sections (see
+        :func:`load_sections`) can override any built-in letter.
+
+        Args:
+            sections: The replacement sections.
+
+        Returns:
+            A new template, in the same order.
+
+        >>> letter = AppealTemplate("demo", [Section("opening", "Hi,")])
+        >>> mine = [Section("opening", "Dear reviewer,"), Section("x", "")]
+        >>> letter.override(mine)["opening"].source
+        'Dear reviewer,'
         """
         by_name = {section.name: section for section in sections}
 
@@ -229,12 +330,31 @@ class AppealTemplate:
 
 def load_sections(folder: str | os.PathLike[str]) -> list[Section]:
     """
-    Read every ``*.j2`` (or ``*.jinja``, ``*.txt``) file in *folder* as a
-    section named after the file, sorted by name.
+    Read every template file in *folder* as a section.
+
+    Each ``*.j2``, ``*.jinja`` or ``*.txt`` file becomes a section named
+    after the file (``opening.j2`` is ``opening``); other files are
+    skipped.  The files are read as UTF-8.
+
+    Args:
+        folder: The folder to read; subfolders are not searched.
+
+    Returns:
+        The sections, sorted by file name.
 
     Raises:
         TemplateError: a file name is not a valid section name.
         FileNotFoundError: the folder does not exist.
+
+    >>> import os, shutil, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with open(os.path.join(folder, "opening.j2"), "w") as stream:
+    ...     print("Dear {{ payer.name }},", file=stream)
+    >>> [(section.name, section.fields) for section in load_sections(folder)]
+    [('opening', ('payer.name',))]
+    >>> shutil.rmtree(folder)
+
+    Added in 0.1.0.
     """
     root = os.fspath(folder)
     sections = []
