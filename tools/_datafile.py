@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import datetime
 import pathlib
+import sys
 from typing import Any
 
 import yaml
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "src"))
+
+from denialkit._codes import FIELDS
 
 DATA = pathlib.Path(__file__).resolve().parent.parent / "data"
 
@@ -20,22 +25,9 @@ DATA = pathlib.Path(__file__).resolve().parent.parent / "data"
 # schema check (tools/schema.py) can reject them with a clear message.
 FIELD_ORDER = (
     "code",
-    "status",
-    "start",
-    "last_modified",
-    "stop",
-    "replaced_by",
+    *FIELDS[2:7],
     "official_sha256",
-    "title",
-    "summary",
-    "category",
-    "adjustment",
-    "remark_type",
-    "family",
-    "maps_to",
-    "aliases",
-    "keywords",
-    "note",
+    *FIELDS[7:17],
 )
 
 

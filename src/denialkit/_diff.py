@@ -9,28 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._codes import FIELDS
+
 if TYPE_CHECKING:
     from ._dataset import Dataset
 
-# The fields compared by Dataset.diff, in the order they are reported.
-DIFF_FIELDS = (
-    "status",
-    "start",
-    "last_modified",
-    "stop",
-    "replaced_by",
-    "title",
-    "summary",
-    "category",
-    "adjustment",
-    "remark_type",
-    "family",
-    "maps_to",
-    "aliases",
-    "keywords",
-    "note",
-    "official_text",
-)
+# The fields compared by Dataset.diff, in the order they are reported:
+# every field but the code's identity.
+DIFF_FIELDS = FIELDS[2:]
 
 
 @attrs.frozen(kw_only=True)

@@ -14,7 +14,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._codes import CODE_SETS
+from ._codes import CODE_SETS, FIELDS
 
 if TYPE_CHECKING:
     from ._codes import DenialCode
@@ -34,22 +34,8 @@ _NAMES = {
     "group": ("ClaimAdjustmentGroupCodes", "Claim Adjustment Group Codes"),
     "specialty": ("SpecialtyDenialCodes", "Specialty denial codes"),
 }
-CSV_COLUMNS = (
-    "code_set",
-    "code",
-    "status",
-    "start",
-    "last_modified",
-    "stop",
-    "replaced_by",
-    "title",
-    "summary",
-    "category",
-    "adjustment",
-    "remark_type",
-    "appealable",
-    "release",
-)
+# The record fields up to the remark type, then two derived columns.
+CSV_COLUMNS = (*FIELDS[:12], "appealable", "release")
 
 
 def record_dict(

@@ -20,34 +20,16 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from ._editorial import Editorial, Source
+from ._codes import FIELDS as CODE_FIELDS
 from .exceptions import ReleaseIntegrityError, UnknownReleaseError
 
 # Format 1 (release 2026.1) lists the rows; format 2 keys each row by
 # "code_set:code" so loading needs no Python loop.
 FORMAT: Final = 2
 
-# The order of the columns in each row of codes.json.
-FIELDS: Final = (
-    "code_set",
-    "code",
-    "status",
-    "start",
-    "last_modified",
-    "stop",
-    "replaced_by",
-    "title",
-    "summary",
-    "category",
-    "adjustment",
-    "remark_type",
-    "family",
-    "maps_to",
-    "aliases",
-    "keywords",
-    "note",
-    "source_url",
-    "has_editorial",
-)
+# The order of the columns in each row of codes.json: a record's fields
+# (official text excepted; it is never shipped), then the editorial flag.
+FIELDS: Final = (*CODE_FIELDS[:-1], "has_editorial")
 
 
 def read_resource(name: str) -> bytes:

@@ -714,21 +714,7 @@ class _Reader:
 
     def context(self, data: Any) -> AppealContext:
         top = self.mapping(
-            data,
-            "",
-            (
-                "practice",
-                "provider",
-                "payer",
-                "patient",
-                "claim",
-                "denial",
-                "clinical",
-                "attachments",
-                "letter_date",
-                "signer_name",
-                "signer_title",
-            ),
+            data, "", tuple(f.name for f in attrs.fields(AppealContext))
         )
         for key in ("practice", "payer", "patient", "claim", "denial"):
             if top.get(key) is None:

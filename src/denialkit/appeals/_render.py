@@ -29,9 +29,9 @@ import jinja2.nodes
 import jinja2.sandbox
 
 from ..exceptions import MissingFieldsError, TemplateError
+from ._context import AppealContext
 
 if TYPE_CHECKING:
-    from ._context import AppealContext
     from ._letters import LetterFacts
     from ._templates import AppealTemplate, Section
 
@@ -396,20 +396,7 @@ def _compile(
 
 # The names a section can read: the context's fields and the letter.
 _ROOTS = frozenset(
-    {
-        "practice",
-        "provider",
-        "payer",
-        "patient",
-        "claim",
-        "denial",
-        "clinical",
-        "attachments",
-        "letter_date",
-        "signer_name",
-        "signer_title",
-        "letter",
-    }
+    {*(field.name for field in attrs.fields(AppealContext)), "letter"}
 )
 
 
