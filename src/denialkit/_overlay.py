@@ -179,14 +179,7 @@ def check_overlay(path: str | os.PathLike[str]) -> Any:
     Raises:
         DataFileError: naming the file, line and field of the problem.
     """
-    name = os.fspath(path)
-    try:
-        with open(name, encoding="utf-8") as stream:
-            text = stream.read()
-    except OSError as exc:
-        raise DataFileError(
-            f"cannot read the file ({exc.strerror})", file=name
-        ) from None
+    name, text = _schema.read_text(path)
     document = _schema.load_yaml(text, file=name)
     validator = _schema.Validator(name)
     validator.mapping(

@@ -9,6 +9,7 @@ file, the line and a dotted path to the field (``codes[3].stop``).
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
@@ -36,6 +37,27 @@ class LineMap(dict[str, Any]):
     """
 
     lines: dict[str, int]
+
+
+def read_text(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """
+    Read a UTF-8 text file given by the user: ``(name, text)``.
+
+    Raises:
+        DataFileError: the file cannot be read or is not UTF-8.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, encoding="utf-8") as stream:
+            return name, stream.read()
+    except OSError as exc:
+        raise DataFileError(
+            f"cannot read the file ({exc.strerror})", file=name
+        ) from None
+    except UnicodeDecodeError:
+        raise DataFileError(
+            "is not UTF-8 text; save it as UTF-8", file=name
+        ) from None
 
 
 def load_yaml(text: str, *, file: str, plain_strings: bool = False) -> Any:

@@ -497,18 +497,9 @@ def load_context(path: str | os.PathLike[str]) -> AppealContext:
 
     Added in 0.1.0.
     """
-    name = os.fspath(path)
-    try:
-        with open(name, encoding="utf-8") as stream:
-            text = stream.read()
-    except OSError as exc:
-        raise DataFileError(
-            f"cannot read the file ({exc.strerror})", file=name
-        ) from None
-    except UnicodeDecodeError:
-        raise DataFileError(
-            "is not UTF-8 text; save it as UTF-8", file=name
-        ) from None
+    from .._schema import read_text
+
+    name, text = read_text(path)
 
     return context_from_data(_parse(text, name), file=name)
 
@@ -520,14 +511,10 @@ def load_section_data(
     Read one top-level mapping (such as ``practice``) from a YAML or JSON
     file, for files that hold only part of a context.
     """
-    name = os.fspath(path)
-    try:
-        with open(name, encoding="utf-8") as stream:
-            data = _parse(stream.read(), name)
-    except OSError as exc:
-        raise DataFileError(
-            f"cannot read the file ({exc.strerror})", file=name
-        ) from None
+    from .._schema import read_text
+
+    name, text = read_text(path)
+    data = _parse(text, name)
     if not isinstance(data, Mapping):
         raise DataFileError("expected a mapping at the top", file=name)
     if key in data:
