@@ -6,6 +6,7 @@ Test data is invented (FAKE…, TESTPATIENT) unless it names a sample.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 from decimal import Decimal
@@ -397,6 +398,38 @@ def test_a_reader_reads_once() -> None:
         list(reader)
 
 
+def test_the_caller_runs_with_the_garbage_collector_on() -> None:
+    """
+    The collector, paused while a transaction is read, is running
+    whenever the caller's code runs: between remittances, after an early
+    break and after the reading.
+    """
+    text = _text() + _text().replace("000000001", "000000002")
+    seen = [gc.isenabled() for _ in read(text)]
+    for _ in read(text):
+        break
+    after_break = gc.isenabled()
+
+    assert seen == [True, True]
+    assert after_break
+    assert gc.isenabled()
+
+
+def test_a_collector_the_caller_paused_stays_paused() -> None:
+    """
+    Reading never turns on a collector the caller turned off.
+    """
+    gc.disable()
+    try:
+        remittances, _ = _read(_text())
+        still_off = not gc.isenabled()
+    finally:
+        gc.enable()
+
+    assert len(remittances) == 1
+    assert still_off
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -411,11 +444,27 @@ def test_chunk_boundaries_do_not_matter(name: str) -> None:
     """
     data = (SAMPLES / name).read_bytes()
 
-    def segments(size: int) -> list[list[str]]:
-        chunks = byte_chunks(io.BytesIO(data), [], size)
-        return [s for batch in Tokenizer(chunks) for s in batch]
-
-    whole = segments(1 << 16)
+    whole = _segments(data, 1 << 16)
 
     for size in (1, 2, 7, 105, 106, 107, 4096):
-        assert segments(size) == whole
+        assert _segments(data, size) == whole
+
+
+def test_empty_segments_are_skipped_at_any_chunk_boundary() -> None:
+    """
+    A doubled terminator gives no empty segment, even when a chunk ends
+    right between the two terminators.
+    """
+    body = BODY[:4] + ["N3*1 FAKE ROAD"] * 40 + BODY[4:]
+    data = (ISA + "~".join(body).replace("N1*PR", "~N1*PR") + "~").encode()
+    whole = _segments(data, 1 << 16)
+
+    assert "" not in whole
+    for size in range(1, len(data), 7):
+        assert _segments(data, size) == whole
+
+
+def _segments(data: bytes, size: int) -> list[str]:
+    chunks = byte_chunks(io.BytesIO(data), [], size)
+
+    return [segment for batch in Tokenizer(chunks) for segment in batch]

@@ -1,5 +1,5 @@
 """
-Balancing checks and reversal pairing, on records already read.
+Balancing checks and reversal pairing.
 
 The 835 balances at three levels (X12 835 TR3, section 1.10.2):
 
@@ -7,117 +7,135 @@ The 835 balances at three levels (X12 835 TR3, section 1.10.2):
 - a claim: charge − Σ adjustments of the claim and its lines = paid;
 - the transaction: ``BPR02`` = Σ claim paid − Σ ``PLB`` amounts.
 
-A check that cannot be made because an amount is missing or unreadable
-is skipped; the missing amount has its own problem already, except an
-empty line charge, which is reported here.
+The reader sums the adjustments as it reads them, in file order, and
+asks for each check when a line, a claim or a transaction ends.  A check
+that cannot be made because an amount is missing or unreadable is
+skipped; the missing amount has its own problem already, except an empty
+line charge, which is reported here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Final
 
-from ._model import (
-    Claim,
-    Payment,
-    Problem,
-    ProviderAdjustment,
-    Reversal,
-    ServiceLine,
-)
+from ._model import Claim, Payment, Problem, Reversal
 
 # Builds a problem at a segment: (code, message, segment number, segment id).
 Report = Callable[[str, str, int, str], Problem]
 
-_ZERO = Decimal(0)
+_ZERO: Final = Decimal(0)
 
 
-def balance(
-    claims: Sequence[Claim],
-    payment: Payment | None,
-    provider_adjustments: Sequence[ProviderAdjustment],
-    *,
-    payment_segment: int,
+def line_problem(
+    claim: int,
+    line: int,
+    charge: Decimal | None,
+    paid: Decimal | None,
+    adjusted: Decimal | None,
+    readable: bool,
+    segment: int,
     report: Report,
-) -> list[Problem]:
+) -> Problem | None:
     """
-    Every balancing problem of one transaction, in file order.
+    The balancing problem of a line, if any; *claim* and *line* are their
+    numbers.
+
+    *adjusted* is the sum of the line's adjustments, ``None`` when one
+    is unreadable; *readable* says whether every value of the line could
+    be read (an unreadable charge is reported as such already).
     """
-    problems: list[Problem] = []
-    for claim in claims:
-        problems.extend(_claim(claim, report))
-    if payment is not None and payment.amount is not None:
-        paid = _total(claim.paid for claim in claims)
-        offsets = _total(plb.amount for plb in provider_adjustments)
-        if paid is not None and offsets is not None:
-            expected = paid - offsets
-            if expected != payment.amount:
-                problems.append(
-                    report(
-                        "payment-imbalance",
-                        f"The payment amount (BPR02) is {payment.amount},"
-                        f" but the claims paid {paid} less provider"
-                        f" adjustments of {offsets} make {expected}"
-                        f" (off by {payment.amount - expected}).",
-                        payment_segment,
-                        "BPR",
-                    )
-                )
-
-    return problems
-
-
-def _claim(claim: Claim, report: Report) -> Iterable[Problem]:
-    for line in claim.lines:
-        yield from _line(claim, line, report)
-    if claim.charge is None or claim.paid is None:
-        return
-    amounts = [adjustment.amount for _, adjustment in claim.all_adjustments()]
-    adjusted = _total(amounts)
-    if adjusted is None:
-        return
-    expected = claim.charge - adjusted
-    if expected != claim.paid:
-        yield report(
-            "claim-imbalance",
-            f"Claim {claim.number} does not balance: charge {claim.charge}"
-            f" less adjustments {adjusted} is {expected}, but the payer"
-            f" paid {claim.paid} (off by {claim.paid - expected}).",
-            claim.segment,
-            "CLP",
-        )
-
-
-def _line(
-    claim: Claim, line: ServiceLine, report: Report
-) -> Iterable[Problem]:
-    where = f"Line {line.number} of claim {claim.number}"
-    if line.charge is None or line.paid is None:
-        if not line.unreadable:
-            yield report(
-                "line-unbalanced",
-                f"{where} has no charge or no paid amount (SVC02/SVC03),"
-                " so it cannot be balanced.",
-                line.segment,
-                "SVC",
-            )
-        return
-    adjusted = _total(adjustment.amount for adjustment in line.adjustments)
-    if adjusted is None:
-        return
-    expected = line.charge - adjusted
-    if expected != line.paid:
-        yield report(
-            "line-imbalance",
-            f"{where} does not balance: charge {line.charge} less"
-            f" adjustments {adjusted} is {expected}, but the payer paid"
-            f" {line.paid} (off by {line.paid - expected}).",
-            line.segment,
+    if charge is None or paid is None:
+        if not readable:
+            return None
+        return report(
+            "line-unbalanced",
+            f"Line {line} of claim {claim} has no charge or no paid amount"
+            " (SVC02/SVC03), so it cannot be balanced.",
+            segment,
             "SVC",
         )
+    if adjusted is None:
+        return None
+    expected = charge - adjusted
+    if expected == paid:
+        return None
+
+    return report(
+        "line-imbalance",
+        f"Line {line} of claim {claim} does not balance: charge {charge}"
+        f" less adjustments {adjusted} is {expected}, but the payer paid"
+        f" {paid} (off by {paid - expected}).",
+        segment,
+        "SVC",
+    )
 
 
-def _total(amounts: Iterable[Decimal | None]) -> Decimal | None:
+def claim_problem(
+    claim: int,
+    charge: Decimal | None,
+    paid: Decimal | None,
+    adjusted: Decimal | None,
+    segment: int,
+    report: Report,
+) -> Problem | None:
+    """
+    The balancing problem of a claim, if any; *claim* is its number.
+
+    *adjusted* is the sum of the adjustments of the claim and its lines,
+    claim level first, in file order (Decimal sums round past 28
+    significant digits, so the order is part of the result); ``None``
+    when one is unreadable.
+    """
+    if charge is None or paid is None or adjusted is None:
+        return None
+    expected = charge - adjusted
+    if expected == paid:
+        return None
+
+    return report(
+        "claim-imbalance",
+        f"Claim {claim} does not balance: charge {charge} less adjustments"
+        f" {adjusted} is {expected}, but the payer paid {paid} (off by"
+        f" {paid - expected}).",
+        segment,
+        "CLP",
+    )
+
+
+def payment_problem(
+    payment: Payment | None,
+    claims_paid: Sequence[Decimal | None],
+    provider_amounts: Sequence[Decimal | None],
+    segment: int,
+    report: Report,
+) -> Problem | None:
+    """
+    The balancing problem of a transaction's payment (``BPR02``), if
+    any.
+    """
+    if payment is None or payment.amount is None:
+        return None
+    paid = _total(claims_paid)
+    offsets = _total(provider_amounts)
+    if paid is None or offsets is None:
+        return None
+    expected = paid - offsets
+    if expected == payment.amount:
+        return None
+
+    return report(
+        "payment-imbalance",
+        f"The payment amount (BPR02) is {payment.amount}, but the claims"
+        f" paid {paid} less provider adjustments of {offsets} make"
+        f" {expected} (off by {payment.amount - expected}).",
+        segment,
+        "BPR",
+    )
+
+
+def _total(amounts: Sequence[Decimal | None]) -> Decimal | None:
     total = _ZERO
     for amount in amounts:
         if amount is None:

@@ -139,7 +139,10 @@ def check_code(code: CodeRef, *, dataset: Dataset | None = None) -> CodeCheck:
 
     Added in 0.1.0.
     """
-    cache = _cache_for(dataset) if dataset is not None else _default_cache()
+    if dataset is None:
+        cache = _default[0] if _default else _default_cache()
+    else:
+        cache = _cache_for(dataset)
     # The reader shares one CodeRef per code, so identity finds most
     # answers without hashing the reference; the entry keeps the object
     # alive, so its id cannot be reused.

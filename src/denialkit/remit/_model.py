@@ -74,28 +74,39 @@ def _mask(value: object) -> str:
     return "None" if value is None else "***"
 
 
-def builder(cls: type[T], *, from_object: bool = False) -> Callable[..., T]:
+def builder(cls: type[T]) -> Callable[..., T]:
     """
-    A fast constructor for a slotted attrs class, for the records the
-    reader makes by the hundred thousand.
+    A fast constructor for a record class that the reader makes by the
+    hundred thousand, taking every field positionally, in declaration
+    order.
 
-    The constructor takes every field positionally, in declaration order,
-    or with *from_object* one object whose attributes have the fields'
-    names.  It sets the slots directly and skips the generated
-    ``__init__``, which does nothing more for these classes (they have no
-    validators or converters) but costs twice as much.
+    The class inherits its slots from a plain base class (such as
+    ``_AdjustmentSlots``) and attrs adds none of its own.  The
+    constructor fills an instance of the base with ordinary attribute
+    stores, then makes it an instance of *cls*, which Python allows
+    because both have the same memory layout.  That is twice as fast as
+    setting the frozen slots one by one through their descriptors and
+    four times as fast as the generated ``__init__``, and does the same
+    for these classes: they have no validators, converters or hash
+    cache.  A field missing from the base would make attrs add a slot,
+    and the switch impossible, so that is refused here, at import.
     """
+    base = cls.__mro__[1]
     names = [field.name for field in attrs.fields(cast(Any, cls))]
-    scope: dict[str, Any] = {"_new": object.__new__, "cls": cls}
-    for name in names:
-        scope[f"_set_{name}"] = getattr(cls, name).__set__
-    value = "source.{}" if from_object else "{}"
+    slots = {name for name in base.__dict__["__slots__"] if name[:2] != "__"}
+    if cls.__dict__.get("__slots__") or slots != set(names):
+        raise TypeError(
+            f"{base.__name__}.__slots__ must list every field of"
+            f" {cls.__name__} and nothing else."
+        )
     lines = [
-        "def build({}):".format("source" if from_object else ", ".join(names)),
-        "    self = _new(cls)",
-        *(f"    _set_{name}(self, {value.format(name)})" for name in names),
+        f"def build({', '.join(names)}):",
+        "    self = _slots_base()",
+        *(f"    self.{name} = {name}" for name in names),
+        "    self.__class__ = _record",
         "    return self",
     ]
+    scope: dict[str, Any] = {"_slots_base": base, "_record": cls}
     code = compile("\n".join(lines), f"<builder {cls.__name__}>", "exec")
     exec(code, scope)
 
@@ -165,8 +176,21 @@ class Problem:
         return f"{where}{self.message} [{self.severity}: {self.code}]"
 
 
+class _AdjustmentSlots:
+    # The slots of Adjustment, writable: see builder().
+    __slots__ = (
+        "__weakref__",
+        "amount",
+        "group",
+        "quantity",
+        "reason",
+        "segment",
+        "triplet",
+    )
+
+
 @attrs.frozen(kw_only=True)
-class Adjustment:
+class Adjustment(_AdjustmentSlots):
     """
     One reason/amount/quantity triplet of a ``CAS`` segment.
 
@@ -204,8 +228,32 @@ class Procedure:
         return ":".join((self.qualifier, self.code, *self.modifiers))
 
 
+class _ServiceLineSlots:
+    # The slots of ServiceLine, writable: see builder().
+    __slots__ = (
+        "__weakref__",
+        "adjustments",
+        "allowed",
+        "charge",
+        "control_number",
+        "number",
+        "other_remarks",
+        "paid",
+        "procedure",
+        "remarks",
+        "revenue_code",
+        "segment",
+        "service_from",
+        "service_to",
+        "submitted_procedure",
+        "submitted_units",
+        "units",
+        "unreadable",
+    )
+
+
 @attrs.frozen(kw_only=True)
-class ServiceLine:
+class ServiceLine(_ServiceLineSlots):
     """
     One service payment line (``SVC`` loop) of a claim.
 
@@ -286,8 +334,20 @@ _STATUSES: Final = {
 }
 
 
+class _PatientSlots:
+    # The slots of Patient, writable: see builder().
+    __slots__ = (
+        "__weakref__",
+        "first_name",
+        "id",
+        "id_qualifier",
+        "last_name",
+        "middle_name",
+    )
+
+
 @attrs.frozen(kw_only=True)
-class Patient:
+class Patient(_PatientSlots):
     """
     The patient of a claim (``NM1*QC``); every field is masked in reprs.
 
@@ -301,8 +361,34 @@ class Patient:
     id: str | None = attrs.field(default=None, repr=_mask)
 
 
+class _ClaimSlots:
+    # The slots of Claim, writable: see builder().
+    __slots__ = (
+        "__weakref__",
+        "adjustments",
+        "charge",
+        "facility_type",
+        "filing_indicator",
+        "frequency",
+        "lines",
+        "number",
+        "paid",
+        "patient",
+        "patient_control_number",
+        "patient_responsibility",
+        "payer_claim_control_number",
+        "received",
+        "remarks",
+        "segment",
+        "statement_from",
+        "statement_to",
+        "status",
+        "unreadable",
+    )
+
+
 @attrs.frozen(kw_only=True)
-class Claim:
+class Claim(_ClaimSlots):
     """
     One claim payment (``CLP`` loop) of a remittance.
 

@@ -20,7 +20,7 @@ from typing import IO, Final
 
 from .._codes import GROUP_CODES, CodeRef
 from ..exceptions import RemittanceError
-from ._balance import balance
+from ._balance import claim_problem, line_problem, payment_problem
 from ._model import (
     Adjustment,
     Claim,
@@ -60,7 +60,17 @@ _date_cache: dict[str, datetime.date] = {}
 # pair, so a million adjustments hold a few hundred references.
 _refs: dict[str, dict[str, CodeRef]] = {}
 _remarks: dict[str, CodeRef] = {}
-_GROUPS: Final = frozenset(GROUP_CODES)
+# Each group code as one shared string, so records do not each hold a
+# copy of the text they were split from.
+_GROUPS: Final = {group: group for group in GROUP_CODES}
+# What pads a segment of n elements to whole CAS triplets, by n % 3.
+_PADDING: Final[tuple[list[str], ...]] = (["", ""], [""], [])
+# The triplets of a padded CAS of n elements: where each starts (CAS02,
+# CAS05, ...) and its number.  Looping over these costs less than range()
+# and enumerate() for the one or two triplets most segments have.
+_TRIPLETS: Final = [
+    tuple((at, at // 3 + 1) for at in range(2, size, 3)) for size in range(21)
+]
 
 # Segments an 835 may hold that carry nothing the model keeps.
 _SKIPPED: Final = frozenset(
@@ -69,6 +79,7 @@ _SKIPPED: Final = frozenset(
 _make_adjustment: Final = builder(Adjustment)
 _make_claim: Final = builder(Claim)
 _make_line: Final = builder(ServiceLine)
+_make_patient: Final = builder(Patient)
 _DATE_FIELDS: Final = {
     "472": "service date",
     "150": "service start",
@@ -80,6 +91,7 @@ _DATE_FIELDS: Final = {
 }
 _MIA_REMARKS: Final = (5, 20, 21, 22, 23)
 _MOA_REMARKS: Final = (3, 4, 5, 6, 7)
+_ZERO: Final = Decimal(0)
 
 
 def read(
@@ -128,7 +140,11 @@ class RemittanceReader:
     The remittances of one source, read lazily, and the problems found.
 
     Iterate it once.  ``problems`` fills as reading goes on and is
-    complete when iteration ends.
+    complete when iteration ends.  While it reads a transaction, it
+    pauses Python's cyclic garbage collector, which would otherwise walk
+    every live object again and again as the records pile up; code of
+    yours that runs between remittances always finds the collector as
+    you left it, but other threads see it paused meanwhile.
 
     Added in 0.1.0.
     """
@@ -174,13 +190,14 @@ def _without_gc(remittances: Iterator[Remittance]) -> Iterator[Remittance]:
     """
     Advance *remittances* with the cyclic garbage collector paused.
 
-    Reading one transaction makes tens of thousands of records, and each
-    few hundred would start a collection that walks every object still
-    alive, the caller's included: a fifth of the reading time.  None of
-    the records can be part of a reference cycle, so reference counting
-    frees all of them anyway.  The collector runs again before each
-    remittance is handed over, so the caller's code never runs with it
-    paused; other threads do, while a transaction is read.
+    Reading one transaction makes tens of thousands of records, and every
+    700 new objects start a collection that walks the young ones and, now
+    and then, every object alive, the caller's included: a third of the
+    reading time in benchmarks/remit_speed.py.  None of the records can
+    be part of a reference cycle, so reference counting frees them
+    anyway.  The collector runs again before each remittance is handed
+    over, so the caller's code never runs with it paused; other threads
+    do, while a transaction is read.
     """
     while True:
         paused = gc.isenabled()
@@ -269,6 +286,7 @@ class _Draft:
     """
 
     __slots__ = (
+        "balancing",
         "bpr_segment",
         "claim",
         "claims",
@@ -301,6 +319,9 @@ class _Draft:
         self.claims: list[Claim] = []
         self.plbs: list[ProviderAdjustment] = []
         self.problems: list[Problem] = []
+        # Balancing problems wait for the end of the transaction, where
+        # they follow every other problem of it.
+        self.balancing: list[Problem] = []
         self.unreadable: list[tuple[str, str]] = []
         self.claim: _ClaimDraft | None = None
         self.line: _LineDraft | None = None
@@ -330,6 +351,7 @@ class _ClaimDraft:
         "statement_from",
         "statement_to",
         "status",
+        "total",
         "unreadable",
     )
 
@@ -354,6 +376,9 @@ class _ClaimDraft:
         self.remarks: list[CodeRef] = []
         self.lines: list[ServiceLine] = []
         self.unreadable: list[tuple[str, str]] = []
+        # The sum of the adjustments of the claim and its lines so far, in
+        # file order; None once one is unreadable.
+        self.total: Decimal | None = _ZERO
 
     def freeze(self) -> Claim:
         return _make_claim(
@@ -400,15 +425,17 @@ class _LineDraft:
         "service_to",
         "submitted_procedure",
         "submitted_units",
+        "total",
         "units",
         "unreadable",
     )
 
-    def __init__(self, number: int, segment: int, elements: list[str]) -> None:
-        # *elements* is padded to at least eight.
+    def __init__(
+        self, number: int, segment: int, revenue_code: str | None
+    ) -> None:
         self.number = number
         self.segment = segment
-        self.revenue_code = elements[4] or None
+        self.revenue_code = revenue_code
         self.procedure: Procedure | None = None
         self.submitted_procedure: Procedure | None = None
         self.charge: Decimal | None = None
@@ -423,6 +450,7 @@ class _LineDraft:
         self.remarks: list[CodeRef] = []
         self.other_remarks: list[tuple[str, str]] = []
         self.unreadable: list[tuple[str, str]] = []
+        self.total: Decimal | None = _ZERO
 
     def freeze(self) -> ServiceLine:
         return _make_line(
@@ -904,14 +932,16 @@ class _Parser:
         self.close_claim()
         claims = tuple(draft.claims)
         plbs = tuple(draft.plbs)
-        problems = balance(
-            claims,
+        problem = payment_problem(
             draft.payment,
-            plbs,
-            payment_segment=draft.bpr_segment,
-            report=self._balance_problem,
+            [claim.paid for claim in claims],
+            [plb.amount for plb in plbs],
+            draft.bpr_segment,
+            self._balance_problem,
         )
-        for problem in problems:
+        if problem is not None:
+            draft.balancing.append(problem)
+        for problem in draft.balancing:
             self._add(problem)
         self.draft = None
 
@@ -1037,21 +1067,34 @@ class _Parser:
         claim = draft.claim
         if claim is None:
             return
-        self.close_line()
+        if draft.line is not None:
+            self.close_line()
         draft.claims.append(claim.freeze())
         draft.claim = None
+        problem = claim_problem(
+            claim.number,
+            claim.charge,
+            claim.paid,
+            claim.total,
+            claim.segment,
+            self._balance_problem,
+        )
+        if problem is not None:
+            draft.balancing.append(problem)
 
     def nm1(self, elements: list[str]) -> None:
         assert self.draft is not None
         claim = self.draft.claim
         if claim is None or _at(elements, 1) != "QC":
             return
-        claim.patient = Patient(
-            last_name=_at(elements, 3),
-            first_name=_at(elements, 4),
-            middle_name=_at(elements, 5),
-            id_qualifier=_at(elements, 8),
-            id=_at(elements, 9),
+        if len(elements) < 10:
+            elements += [""] * (10 - len(elements))
+        claim.patient = _make_patient(
+            elements[3] or None,
+            elements[4] or None,
+            elements[5] or None,
+            elements[8] or None,
+            elements[9] or None,
         )
 
     def moa(self, elements: list[str]) -> None:
@@ -1112,16 +1155,20 @@ class _Parser:
         if claim is None:
             self._orphan("SVC", "a claim (CLP)")
             return
-        self.close_line()
+        if draft.line is not None:
+            self.close_line()
         size = len(elements)
         if size > 8:
             self._extra_svc(size)
         elif size < 8:
-            elements = elements + [""] * (8 - size)
-        line = _LineDraft(len(claim.lines) + 1, self.count, elements)
+            elements += [""] * (8 - size)
+        line = _LineDraft(
+            len(claim.lines) + 1, self.count, elements[4] or None
+        )
         draft.line = line
         amounts = _money_cache
-        line.procedure = self.procedure(elements[1], 1)
+        text = elements[1]
+        line.procedure = self.procedures.get(text) or self.procedure(text, 1)
         line.charge = amounts.get(elements[2]) or self.money(
             elements, 2, "line charge"
         )
@@ -1179,20 +1226,33 @@ class _Parser:
         line = draft.line
         if line is None:
             return
-        assert draft.claim is not None
-        draft.claim.lines.append(line.freeze())
+        claim = draft.claim
+        assert claim is not None
+        claim.lines.append(line.freeze())
         draft.line = None
+        problem = line_problem(
+            claim.number,
+            line.number,
+            line.charge,
+            line.paid,
+            line.total,
+            not line.unreadable,
+            line.segment,
+            self._balance_problem,
+        )
+        if problem is not None:
+            draft.balancing.append(problem)
 
     def ref(self, elements: list[str]) -> None:
         assert self.draft is not None
         line = self.draft.line
-        if line is not None and elements[1:2] == ["6R"]:
+        if line is not None and len(elements) > 1 and elements[1] == "6R":
             line.control_number = _at(elements, 2)
 
     def amt(self, elements: list[str]) -> None:
         assert self.draft is not None
         line = self.draft.line
-        if line is not None and elements[1:2] == ["B6"]:
+        if line is not None and len(elements) > 1 and elements[1] == "B6":
             line.allowed = self.money(elements, 2, "allowed amount")
 
     def lq(self, elements: list[str]) -> None:
@@ -1220,25 +1280,34 @@ class _Parser:
     def cas(self, elements: list[str]) -> None:
         draft = self.draft
         assert draft is not None
-        target = draft.line or draft.claim
-        if target is None:
+        claim, line = draft.claim, draft.line
+        if claim is None:
             self._orphan("CAS", "a claim (CLP)")
             return
         size = len(elements)
         group = elements[1] if size > 1 else ""
         refs = _refs.get(group) or _refs_for(group)
-        if group not in _GROUPS:
+        if group in _GROUPS:
+            group = _GROUPS[group]
+        else:
             self._bad_group(group)
         if size > 20:
             self._extra_cas(size)
-        add = target.adjustments.append
+            del elements[20:]
+        else:
+            # Padded to whole triplets, so the loop needs no bounds checks.
+            elements += _PADDING[size % 3]
+        add = (line or claim).adjustments.append
         amounts = _money_cache
+        make = _make_adjustment
         segment = self.count
-        # Triplets: reason, amount, quantity from CAS02 on, six at most.
-        for at in range(2, min(size, 20), 3):
+        # Balancing sums, kept as the amounts come, in file order.
+        claim_total = claim.total
+        line_total = line.total if line is not None else None
+        for at, triplet in _TRIPLETS[len(elements)]:
             reason = elements[at]
-            text = elements[at + 1] if at + 1 < size else ""
-            count = elements[at + 2] if at + 2 < size else ""
+            text = elements[at + 1]
+            count = elements[at + 2]
             if not reason:
                 if text or count:
                     self._triplet_without_reason(at)
@@ -1247,16 +1316,21 @@ class _Parser:
             amount = amounts.get(text) or _decimal(text)
             if amount is None:
                 self._triplet_amount(elements, at, text)
+                claim_total = line_total = None
+            else:
+                if claim_total is not None:
+                    claim_total += amount
+                if line_total is not None:
+                    line_total += amount
             quantity = None
             if count:
                 quantity = amounts.get(count) or self.money(
                     elements, at + 2, "adjustment quantity"
                 )
-            add(
-                _make_adjustment(
-                    group, ref, amount, quantity, segment, at // 3 + 1
-                )
-            )
+            add(make(group, ref, amount, quantity, segment, triplet))
+        claim.total = claim_total
+        if line is not None:
+            line.total = line_total
 
     def _triplet_amount(self, elements: list[str], at: int, text: str) -> None:
         if text:
