@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import html
 import io
+import json
 import logging
 import warnings
 
@@ -465,3 +466,47 @@ def test_runaway_sections_are_stopped(context) -> None:  # type: ignore[no-untyp
     ):
         with pytest.raises((TemplateError, MissingFieldsError)):
             render(builtin_letter("R2") + Section("big", source), context)
+
+
+def test_precompiled_letters_are_current_and_used(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    The shipped precompiled letters match what the installed jinja2
+    generates for the current sections, and a built-in letter uses them.
+    """
+    import subprocess
+    import sys
+
+    import jinja2
+
+    from denialkit.appeals import _render
+
+    from .conftest import ROOT
+
+    index = json.loads(
+        (ROOT / "src/denialkit/appeals/compiled/index.json").read_text()
+    )
+    if index["jinja2"] != jinja2.__version__:
+        pytest.skip(f"precompiled for jinja2 {index['jinja2']}")
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_letters.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    letter = builtin_letter("CO-50")
+    sources = tuple((s.name, s.source) for s in letter.sections)
+
+    assert check.returncode == 0, check.stdout
+    assert (
+        _render._precompiled(
+            _render._strict_env, _render.joined_source(sources)
+        )
+        is not None
+    )
+    assert render(letter, context) == render(
+        AppealTemplate(
+            "fresh",
+            (*letter.sections, Section("extra", "")),
+            facts=letter.facts,
+        ),
+        context,
+    )

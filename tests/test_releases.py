@@ -133,10 +133,17 @@ def test_loads_from_the_built_wheel(tmp_path) -> None:  # type: ignore[no-untype
     for release in denialkit.releases():
         assert f"denialkit/releases/{release}/codes.json" in names
     assert "denialkit/py.typed" in names
+    assert "denialkit/appeals/compiled/index.json" in names
+    assert "denialkit/appeals/sections/re_block.j2" in names
 
     code = (
         "import denialkit; r = denialkit.lookup('CO-50');"
         "assert '.whl' in denialkit.__file__, denialkit.__file__;"
+        "from denialkit.appeals import builtin_letter, _render;"
+        "letter = builtin_letter('R2');"
+        "src = _render.joined_source("
+        "tuple((s.name, s.source) for s in letter.sections));"
+        "assert _render._precompiled(_render._strict_env, src) is not None;"
         "print(r.release, r.title)"
     )
     env = {**os.environ, "PYTHONPATH": str(wheel)}

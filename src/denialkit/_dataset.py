@@ -76,6 +76,7 @@ class Dataset:
         "_editorial_overlay",
         "_listed_on",
         "_origins",
+        "_raw_sources",
         "_records",
         "_rows",
         "_sources",
@@ -100,6 +101,7 @@ class Dataset:
         self._editorial: dict[str, Any] | None = None
         self._editorial_overlay: dict[str, Editorial] = {}
         self._sources: dict[str, Source] = {}
+        self._raw_sources: dict[str, Any] = {}
         self.overlays: tuple[OverlayReport, ...] = ()
         self._origins: dict[str, Any] = {}
         self._listed_on = {
@@ -456,8 +458,9 @@ class Dataset:
         return with_overlay(self, path)
 
     def _all_sources(self) -> dict[str, Source]:
-        if self._editorial is None:
-            self._load_editorial("")
+        self._raw_editorial()
+        if not self._sources:
+            self._sources = _release.decode_sources(self._raw_sources)
 
         return dict(self._sources)
 
@@ -525,18 +528,36 @@ class Dataset:
 
         return record
 
+    def _raw_editorial(self) -> dict[str, Any]:
+        if self._editorial is None:
+            raw = _release.read_verified(self.release, "editorial")
+            self._raw_sources = raw["sources"]
+            self._editorial = raw["codes"]
+
+        return self._editorial
+
     def _load_editorial(self, key: str) -> Editorial | None:
         if key in self._editorial_overlay:
             return self._editorial_overlay[key]
-        if self._editorial is None:
-            raw = _release.read_verified(self.release, "editorial")
-            self._sources = _release.decode_sources(raw["sources"])
-            self._editorial = raw["codes"]
-        entry = self._editorial.get(key)
+        entry = self._raw_editorial().get(key)
+        if entry is None:
+            return None
+        if not self._sources:
+            self._sources = _release.decode_sources(self._raw_sources)
+
+        return _release.decode_editorial(entry, self._sources)
+
+    def _appeal_guidance(self, key: str) -> tuple[str, str] | None:
+        # What a letter needs of the guidance (its action and argument),
+        # read without building the whole editorial record.
+        if key in self._editorial_overlay:
+            appeal = self._editorial_overlay[key].appeal
+            return appeal.action, appeal.letter_argument
+        entry = self._raw_editorial().get(key)
         if entry is None:
             return None
 
-        return _release.decode_editorial(entry, self._sources)
+        return entry["appeal"]["action"], entry["appeal"]["letter_argument"]
 
     def _replace(
         self, records: Iterable[DenialCode], *, report: OverlayReport
@@ -553,6 +574,7 @@ class Dataset:
         copy._records = dict(self._records)
         copy._editorial = self._editorial
         copy._sources = self._sources
+        copy._raw_sources = self._raw_sources
         copy._editorial_overlay = dict(self._editorial_overlay)
         copy.overlays = (*self.overlays, report)
         for record in records:

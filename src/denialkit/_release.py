@@ -32,9 +32,10 @@ FORMAT: Final = 2
 FIELDS: Final = (*CODE_FIELDS[:-1], "has_editorial")
 
 
-def read_resource(name: str) -> bytes:
+def read_package_file(name: str) -> bytes:
     """
-    Read ``denialkit/releases/<name>`` from wherever the package lives.
+    Read ``denialkit/<name>`` (``/``-separated) from wherever the package
+    lives.
 
     The package's own loader reads it, which works in a checkout, an
     editable install, a wheel and a zip alike.  We avoid
@@ -45,7 +46,7 @@ def read_resource(name: str) -> bytes:
     spec = __spec__
     get_data = getattr(spec.loader, "get_data", None)
     if get_data is not None and spec.origin:
-        folder = os.path.join(os.path.dirname(spec.origin), "releases")
+        folder = os.path.dirname(spec.origin)
         data: bytes = get_data(os.path.join(folder, *name.split("/")))
         return data
 
@@ -53,7 +54,14 @@ def read_resource(name: str) -> bytes:
 
     root = importlib.resources.files(__package__ or "denialkit")
 
-    return root.joinpath("releases", *name.split("/")).read_bytes()
+    return root.joinpath(*name.split("/")).read_bytes()
+
+
+def read_resource(name: str) -> bytes:
+    """
+    Read ``denialkit/releases/<name>``.
+    """
+    return read_package_file(f"releases/{name}")
 
 
 _manifest: dict[str, Any] | None = None

@@ -15,7 +15,6 @@ and dates, and who is filing), so a letter missing one does not render.
 from __future__ import annotations
 
 import datetime
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -253,25 +252,14 @@ class LetterFacts:
 def _read_sections() -> dict[str, Section]:
     # The standard sections are files in denialkit/appeals/sections/, so
     # they read as templates and users can copy one to start their own.
-    spec = __spec__
-    folder = os.path.join(os.path.dirname(spec.origin or ""), "sections")
-    get_data = getattr(spec.loader, "get_data", None)
-    sections = {}
-    for name in _SECTION_NAMES:
-        path = os.path.join(folder, f"{name}.j2")
-        if get_data is not None:
-            raw: bytes = get_data(path)
-        else:  # pragma: no cover - loaders without get_data
-            import importlib.resources
+    from .._release import read_package_file
 
-            raw = (
-                importlib.resources.files(__package__ or "denialkit.appeals")
-                .joinpath("sections", f"{name}.j2")
-                .read_bytes()
-            )
-        sections[name] = Section(name, raw.decode("utf-8"))
-
-    return sections
+    return {
+        name: Section(
+            name, read_package_file(f"appeals/sections/{name}.j2").decode()
+        )
+        for name in _SECTION_NAMES
+    }
 
 
 _SECTION_NAMES = (
@@ -388,18 +376,11 @@ def builtin_letter(
     Added in 0.1.0.
     """
     record, label = _record(code, dataset)
-    guidance = record.editorial.appeal if record.editorial else None
+    guidance = _guidance(record)
+    appealable = guidance is not None and guidance[0] == "appeal"
     if kind is None:
-        kind = (
-            "corrected_claim"
-            if guidance and not guidance.is_appealable
-            else "appeal"
-        )
-    if (
-        guidance is not None
-        and not guidance.is_appealable
-        and kind not in ("corrected_claim",)
-    ):
+        kind = "corrected_claim" if guidance and not appealable else "appeal"
+    if guidance is not None and not appealable and kind != "corrected_claim":
         raise TemplateError(
             "argument",
             f"{label} is a correct-and-resubmit denial in release"
@@ -414,7 +395,7 @@ def builtin_letter(
             " letter from standard_sections().",
         )
 
-    argument = guidance.letter_argument if guidance else ""
+    argument = guidance[1] if guidance else ""
     names = (*_HEAD, *_middle(record, kind), *_TAIL)
     if kind == "peer_to_peer":
         names = (*_HEAD, *_middle(record, kind), "closing", "signature")
@@ -443,6 +424,23 @@ def builtin_letter(
         kind=kind,
         facts=facts,
     )
+
+
+def _guidance(record: DenialCode) -> tuple[str, str] | None:
+    # (action, letter argument).  A record straight from a release reads
+    # them from the release data; others (overlays) from their editorial.
+    from .._dataset import Dataset
+
+    owner = getattr(record._origin[2], "__self__", None)
+    if isinstance(owner, Dataset):
+        return (
+            owner._appeal_guidance(record.key) if record._values[18] else None
+        )
+    editorial = record.editorial
+    if editorial is None:
+        return None
+
+    return editorial.appeal.action, editorial.appeal.letter_argument
 
 
 def _newest() -> Dataset:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import hashlib
+import json
 import re
 import sys
 import warnings
@@ -362,19 +364,38 @@ def _make_environment(undefined: type[jinja2.Undefined]) -> _Environment:
 
 
 _strict_env = _make_environment(_StrictUndefined)
-_draft_env = _make_environment(_Placeholder)
+
+
+@lru_cache(maxsize=1)
+def _draft_environment() -> _Environment:
+    # Built on first use: most processes never render a draft.
+    return _make_environment(_Placeholder)
+
+
+def joined_source(sources: tuple[tuple[str, str], ...]) -> str:
+    """
+    The one template a letter compiles to: its sections, each starting a
+    line after a separator that names it.
+    """
+    return "".join(f"{_SEP}{name}{_SEP}{source}\n" for name, source in sources)
+
+
+def letter_key(joined: str) -> str:
+    """
+    The name of a letter's precompiled code: the sha1 of its source.
+    """
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()
 
 
 @lru_cache(maxsize=256)
 def _compile(
     sources: tuple[tuple[str, str], ...], draft: bool
 ) -> jinja2.Template:
-    env = _draft_env if draft else _strict_env
-    # Each section starts a line, so a syntax error's line number tells
-    # which section it is in.
-    joined = "".join(
-        f"{_SEP}{name}{_SEP}{source}\n" for name, source in sources
-    )
+    env = _draft_environment() if draft else _strict_env
+    joined = joined_source(sources)
+    template = _precompiled(env, joined)
+    if template is not None:
+        return template
     try:
         template = env.from_string(joined)
     except jinja2.TemplateSyntaxError:
@@ -392,6 +413,35 @@ def _compile(
     _debug("Compiled a letter of %d sections.", len(sources))
 
     return template
+
+
+_index: dict[str, Any] | None = None
+
+
+def _precompiled(env: _Environment, joined: str) -> jinja2.Template | None:
+    # The built-in letters ship as code jinja2 generated for them at
+    # release time (tools/build_letters.py), which spares a first letter
+    # most of its compile time.  The code is used only with the jinja2
+    # version that wrote it; any other letter, or another version,
+    # compiles as usual.
+    global _index
+    if _index is None:
+        from .._release import read_package_file
+
+        _index = json.loads(read_package_file("appeals/compiled/index.json"))
+    name = _index["letters"].get(letter_key(joined))
+    if name is None or _index["jinja2"] != jinja2.__version__:
+        return None
+    from .._release import read_package_file
+
+    text = read_package_file(f"appeals/compiled/{name}").decode("utf-8")
+    namespace: dict[str, Any] = {"__file__": f"<denialkit letter {name}>"}
+    # The code is ours, shipped inside the package like any module.
+    exec(compile(text, namespace["__file__"], "exec"), namespace)
+
+    return env.template_class.from_module_dict(
+        env, namespace, env.make_globals(None)
+    )
 
 
 # The names a section can read: the context's fields and the letter.
