@@ -419,28 +419,26 @@ _index: dict[str, Any] | None = None
 
 
 def _precompiled(env: _Environment, joined: str) -> jinja2.Template | None:
-    # The built-in letters ship as code jinja2 generated for them at
-    # release time (tools/build_letters.py), which spares a first letter
-    # most of its compile time.  The code is used only with the jinja2
-    # version that wrote it; any other letter, or another version,
-    # compiles as usual.
+    # The built-in letters ship as modules of code jinja2 generated for
+    # them (tools/build_letters.py, like jinja2's compile_templates), so a
+    # first letter loads bytecode instead of compiling.  The code is used
+    # only with the jinja2 version that wrote it; any other letter, or
+    # another version, compiles as usual.
     global _index
     if _index is None:
         from .._release import read_package_file
 
-        _index = json.loads(read_package_file("appeals/compiled/index.json"))
+        raw = read_package_file("appeals/_compiled/index.json")
+        _index = json.loads(raw)
     name = _index["letters"].get(letter_key(joined))
     if name is None or _index["jinja2"] != jinja2.__version__:
         return None
-    from .._release import read_package_file
+    import importlib
 
-    text = read_package_file(f"appeals/compiled/{name}").decode("utf-8")
-    namespace: dict[str, Any] = {"__file__": f"<denialkit letter {name}>"}
-    # The code is ours, shipped inside the package like any module.
-    exec(compile(text, namespace["__file__"], "exec"), namespace)
+    module = importlib.import_module(f"{__package__}._compiled.{name}")
 
     return env.template_class.from_module_dict(
-        env, namespace, env.make_globals(None)
+        env, module.__dict__, env.make_globals(None)
     )
 
 

@@ -1,0 +1,3 @@
+"""
+Built-in letters precompiled by tools/build_letters.py.
+"""
