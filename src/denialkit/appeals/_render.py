@@ -393,7 +393,9 @@ def _compile(
 ) -> jinja2.Template:
     env = _draft_environment() if draft else _strict_env
     joined = joined_source(sources)
-    template = _precompiled(env, joined)
+    # A precompiled module binds the one environment it is loaded into
+    # (jinja2 sets its global "environment"), so drafts compile afresh.
+    template = None if draft else _precompiled(env, joined)
     if template is not None:
         return template
     try:
