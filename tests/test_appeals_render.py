@@ -510,3 +510,17 @@ def test_precompiled_letters_are_current_and_used(context) -> None:  # type: ign
         ),
         context,
     )
+
+
+def test_drafts_do_not_loosen_later_strict_letters(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    Rendering a draft of a built-in letter first leaves the strict
+    rendering of the same letter strict.
+    """
+    bare = attrs.evolve(context, clinical=None)
+    letter = builtin_letter("R2")
+
+    render(letter, bare, draft=True)
+
+    with pytest.raises(MissingFieldsError):
+        render(letter, bare)
