@@ -139,13 +139,15 @@ def read_list(path: pathlib.Path, code_set: str) -> dict[str, dict[str, Any]]:
     return facts
 
 
-def load_data() -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
+def load_data(
+    root: pathlib.Path,
+) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
     records = {}
     for code_set in ("carc", "rarc", "group"):
-        for path in sorted((_datafile.DATA / code_set).glob("*.yaml")):
+        for path in sorted((root / code_set).glob("*.yaml")):
             document = _datafile.load(path)
             for record in document["codes"]:
-                rel = str(path.relative_to(_datafile.DATA))
+                rel = str(path.relative_to(root))
                 records[code_set, record["code"]] = (rel, record)
 
     return records
@@ -187,6 +189,7 @@ def plan(
 
 
 def apply(
+    root: pathlib.Path,
     code_set: str,
     incoming: dict[str, dict[str, Any]],
     existing: dict[tuple[str, str], tuple[str, dict[str, Any]]],
@@ -217,7 +220,7 @@ def apply(
     for rel, records in files.items():
         records.sort(key=lambda r: sort_key(r["code"]))
         _datafile.dump(
-            _datafile.DATA / rel,
+            root / rel,
             {"code_set": code_set, "codes": records},
             HEADER.format(code_set=code_set.upper()),
         )
@@ -239,6 +242,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--group", type=pathlib.Path)
     parser.add_argument("--apply", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--data",
+        type=pathlib.Path,
+        default=_datafile.DATA,
+        help="the data folder to update (default: this checkout's data/)",
+    )
     args = parser.parse_args(argv)
 
     lists = {"carc": args.carc, "rarc": args.rarc, "group": args.group}
@@ -255,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             "name a folder with carc.csv/rarc.csv or use --carc/--rarc"
         )
 
-    existing = load_data()
+    existing = load_data(args.data)
     reports = {}
     for code_set, path in lists.items():
         if path is None:
@@ -268,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             **{key: value for key, value in report.items()},
         }
         if args.apply:
-            apply(code_set, incoming, existing, report["reworded"])
+            apply(args.data, code_set, incoming, existing, report["reworded"])
 
     if args.json:
         print(json.dumps(reports, indent=2))
