@@ -524,3 +524,49 @@ def test_drafts_do_not_loosen_later_strict_letters(context) -> None:  # type: ig
 
     with pytest.raises(MissingFieldsError):
         render(letter, bare)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "docx", "pdf"])
+@pytest.mark.parametrize(
+    ("code", "claim"),
+    [
+        ("R2", "r2-claim.yaml"),
+        ("CO-50", "r2-claim.yaml"),
+        ("CO-197", "r2-claim.yaml"),
+        ("CARD02", "r2-claim.yaml"),
+        ("CO-42", "r2-claim.yaml"),
+        ("CO-29", "timely-filing-claim.yaml"),
+    ],
+)
+def test_letters_render_in_every_format_from_the_examples(
+    code: str, claim: str, fmt: str
+) -> None:
+    """
+    The issue's letters (R2, CO-50, CO-197, CO-29, CARD02 and a
+    deactivated code) render in every format from the example claims.
+    """
+    output = render(
+        builtin_letter(code), load_context(EXAMPLES / claim), format=fmt
+    )  # type: ignore[arg-type]
+
+    if isinstance(output, bytes):
+        assert len(output) > 1000
+    else:
+        assert code.split("-")[-1] in output
+        assert (
+            "[" not in output.replace("\\[", "").replace("[]", "")
+            or fmt == "markdown"
+        )
+
+
+def test_timely_filing_letter_points_at_the_proof() -> None:
+    """
+    A CO-29 letter cites the original submission date and its proof.
+    """
+    text = render(
+        builtin_letter("CO-29"),
+        load_context(EXAMPLES / "timely-filing-claim.yaml"),
+    )
+
+    assert "first submitted on May 6, 2026" in text
+    assert "277CA" in text
