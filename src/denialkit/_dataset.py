@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _release
 from ._codes import (
+    CODE_SETS,
     Category,
     CodeRef,
     CodeSet,
@@ -72,6 +73,7 @@ class Dataset:
     __slots__ = (
         "_built",
         "_by_code",
+        "_complete",
         "_editorial",
         "_editorial_overlay",
         "_listed_on",
@@ -98,6 +100,7 @@ class Dataset:
         self.source_lists = source_lists
         self._rows = rows
         self._records: dict[str, DenialCode] = {}
+        self._complete = False
         self._editorial: dict[str, Any] | None = None
         self._editorial_overlay: dict[str, Editorial] = {}
         self._sources: dict[str, Source] = {}
@@ -149,20 +152,23 @@ class Dataset:
         return len(self._rows)
 
     def __iter__(self) -> Iterator[DenialCode]:
-        if len(self._records) < len(self._rows):
+        if not self._complete:
             self._build_all()
 
-        return iter([self._records[key] for key in self._rows])
+        return iter(self._records.values())
 
     def _build_all(self) -> None:
-        # Every record at once, in one tight loop: iterating a whole
-        # release is the common bulk path (search, filter, diff, export).
+        # Every record at once, in one comprehension and in release order:
+        # iterating a whole release is the common bulk path (search,
+        # filter, diff, export).  Records made earlier are kept.
         records = self._records
-        origin = self._origin
+        origins = {code_set: self._origin(code_set) for code_set in CODE_SETS}
         from_row = DenialCode._from_row
-        for key, row in self._rows.items():
-            if key not in records:
-                records[key] = from_row(row, origin(row[0]))
+        self._records = {
+            key: records.get(key) or from_row(row, origins[row[0]])
+            for key, row in self._rows.items()
+        }
+        self._complete = True
 
     def _origin(self, code_set: str) -> Origin:
         found = self._origins.get(code_set)
@@ -572,6 +578,7 @@ class Dataset:
             source_lists=self.source_lists,
         )
         copy._records = dict(self._records)
+        copy._complete = self._complete
         copy._editorial = self._editorial
         copy._sources = self._sources
         copy._raw_sources = self._raw_sources
