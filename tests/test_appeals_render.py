@@ -570,3 +570,28 @@ def test_timely_filing_letter_points_at_the_proof() -> None:
 
     assert "first submitted on May 6, 2026" in text
     assert "277CA" in text
+
+
+def test_pdf_prints_typographic_punctuation_plainly(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    Dashes and curly quotes print as their plain forms in the PDF, with
+    no lost characters and no warning.
+    """
+    import pypdf
+
+    named = attrs.evolve(
+        context,
+        patient=attrs.evolve(
+            context.patient, name="Dana O\u2019Test \u2013 Sample"
+        ),
+    )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pdf = render(builtin_letter("CO-50"), named, format="pdf")
+    assert isinstance(pdf, bytes)
+    text = "".join(
+        p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages
+    )
+
+    assert "Dana O'Test - Sample" in text

@@ -453,3 +453,28 @@ def test_denial_item_fields() -> None:
         "claim 1, line 1",
     )
     assert first.payer_type == "medicaid"
+
+
+def test_reversals_are_never_appealable() -> None:
+    """
+    Adjustments on a reversal (status 22) or with a negative amount undo
+    earlier ones: they are reported but never offered for appeal.
+    """
+    from denialkit.remit import denials, read
+
+    from .conftest import SAMPLES
+
+    found = [
+        d
+        for remittance in read(SAMPLES / "oopfactory_4010-grip-elements.835")
+        for d in denials(remittance)
+    ]
+    undone = [
+        d
+        for d in found
+        if d.claim.status.is_reversal
+        or (d.adjustment.amount is not None and d.adjustment.amount < 0)
+    ]
+
+    assert undone
+    assert all(d.is_appealable is False for d in undone)

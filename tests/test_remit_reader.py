@@ -468,3 +468,16 @@ def _segments(data: bytes, size: int) -> list[str]:
     chunks = byte_chunks(io.BytesIO(data), [], size)
 
     return [segment for batch in Tokenizer(chunks) for segment in batch]
+
+
+def test_an_empty_file_is_reported() -> None:
+    """
+    An empty file is an error, not a clean read of nothing.
+    """
+    from denialkit.remit import read
+
+    reader = read(b"\r\n  \n")
+    remittances = list(reader)
+
+    assert remittances == []
+    assert [p.code for p in reader.problems] == ["empty"]

@@ -392,13 +392,15 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2))
         return 0
     if deadline.date is None:
-        print(f"No deadline computed. {deadline.rule} ({deadline.source})")
+        print(f"No deadline computed. {deadline.rule}")
         return 0
-    left = deadline.days_left(today)
-    print(
-        f"Deadline: {deadline.date.isoformat()}"
-        f" ({left} days from {today.isoformat()})"
+    left = deadline.days_left(today) or 0
+    when = (
+        f"{left} days after {today.isoformat()}"
+        if left >= 0
+        else f"passed {-left} days before {today.isoformat()}"
     )
+    print(f"Deadline: {deadline.date.isoformat()} ({when})")
     print(f"Rule: {deadline.rule}")
     print(f"Source: {deadline.source}")
     if deadline.uncertain:
@@ -459,7 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     dataset_options(p)
-    p.set_defaults(func=cmd_explain)
+    p.set_defaults(func=cmd_explain, _parser=p)
 
     p = commands.add_parser("appeal", help="write an appeal letter")
     p.add_argument(
@@ -493,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the letter and its deadline as JSON",
     )
     dataset_options(p)
-    p.set_defaults(func=cmd_appeal)
+    p.set_defaults(func=cmd_appeal, _parser=p)
 
     p = commands.add_parser("deadline", help="compute an appeal deadline")
     p.add_argument("--payer-type", choices=PAYER_TYPES)
@@ -508,35 +510,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--today", type=_date, help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_deadline)
+    p.set_defaults(func=cmd_deadline, _parser=p)
 
     p = commands.add_parser("releases", help="list the dataset releases")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_releases)
+    p.set_defaults(func=cmd_releases, _parser=p)
 
     p = commands.add_parser("diff", help="compare two dataset releases")
     p.add_argument("old")
     p.add_argument("new")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_diff)
+    p.set_defaults(func=cmd_diff, _parser=p)
 
     p = commands.add_parser("search", help="find codes by words")
     p.add_argument("text")
     p.add_argument("--limit", type=_positive, default=10)
     p.add_argument("--json", action="store_true")
     dataset_options(p)
-    p.set_defaults(func=cmd_search)
+    p.set_defaults(func=cmd_search, _parser=p)
 
     p = commands.add_parser("check", help="validate an organisation overlay")
     p.add_argument("file")
     p.add_argument("--release")
-    p.set_defaults(func=cmd_check)
+    p.set_defaults(func=cmd_check, _parser=p)
 
     p = commands.add_parser("export", help="export a release")
     p.add_argument("--format", choices=("json", "csv", "fhir"), default="json")
     p.add_argument("-o", "--output", metavar="FILE")
     dataset_options(p)
-    p.set_defaults(func=cmd_export)
+    p.set_defaults(func=cmd_export, _parser=p)
 
     _register_remit(commands)
 
@@ -561,7 +563,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except _UsageError as exc:
-        parser.error(str(exc))
+        command: argparse.ArgumentParser = getattr(args, "_parser", parser)
+        command.error(str(exc))
     except ReleaseIntegrityError as exc:
         print(f"denialkit: error: {exc}", file=sys.stderr)
         return 1

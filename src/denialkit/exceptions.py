@@ -132,7 +132,8 @@ class UnknownCodeError(DenialKitError, LookupError):
         )
         super().__init__(
             f"{where} {code!r} is not in dataset release {release}.{hint}"
-            " A newer release may have it: denialkit.releases() lists them."
+            " A newer release may have it: `denialkit releases` (or"
+            " denialkit.releases()) lists them."
         )
         self.code = code
         self.code_set = code_set

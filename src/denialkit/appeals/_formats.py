@@ -117,7 +117,7 @@ def to_pdf(letter: RenderedLetter) -> bytes:
     pdf.set_font("Times", size=11)
     replaced = 0
     text = "DRAFT: fill every [bracketed] field.\n\n" if letter.draft else ""
-    text += letter.text
+    text += letter.text.translate(_PLAIN_PUNCTUATION)
     safe = []
     for char in text:
         if char == "\n" or ord(char) < 256:
@@ -135,6 +135,23 @@ def to_pdf(letter: RenderedLetter) -> bytes:
     pdf.multi_cell(0, 5.5, "".join(safe))
 
     return bytes(pdf.output())
+
+
+# Common typographic characters outside Latin-1, printed as their plain
+# equivalents in the PDF's core font instead of "?".
+_PLAIN_PUNCTUATION = str.maketrans(
+    {
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u2022": "-",
+        "\u2212": "-",
+    }
+)
 
 
 FORMATTERS: dict[str, Callable[[RenderedLetter], str | bytes]] = {

@@ -392,7 +392,8 @@ def builtin_letter(
             "argument",
             f"release {record.release} has no appeal guidance for {label}"
             " (it is not a denial a provider can appeal). Compose your own"
-            " letter from standard_sections().",
+            " letter from standard_sections() in Python, or pass your own"
+            " sections with --sections.",
         )
 
     argument = guidance[1] if guidance else ""

@@ -348,6 +348,11 @@ def _denial(
     remarks = line.remarks if line else claim.remarks
     imaging = _imaging(adjustment, line)
     appealable = record.is_appealable if record else None
+    negative = adjustment.amount is not None and adjustment.amount < 0
+    if claim.status.is_reversal or negative:
+        # A reversal takes back an earlier payment and its negative
+        # amounts undo earlier adjustments: nothing to appeal there.
+        appealable = False
     deadline = None
     if payer_type and notice and appealable is not False:
         deadline = _deadline(payer_type, notice)

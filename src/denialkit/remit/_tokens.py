@@ -174,6 +174,12 @@ class Tokenizer:
                 break
             text += chunk
         if not text.strip(_LAYOUT):
+            self.note(
+                "empty",
+                "error",
+                "The file is empty (or holds only blank lines): there is"
+                " no remittance in it.",
+            )
             return None
         if text.startswith("ISA") and len(text) > 3:
             return self._envelope(text)
