@@ -416,8 +416,8 @@ def test_payment_balances_with_provider_adjustments() -> None:
 
 def test_every_adjustment_of_every_sample_is_a_denial_or_excluded() -> None:
     """
-    No adjustment is lost: denials plus the excluded patient-share and
-    contractual ones add up to all adjustments.
+    No adjustment is lost: denials plus the excluded patient-share,
+    contractual and informational ones add up to all adjustments.
     """
     for path in sorted(SAMPLES.glob("*.835")):
         for remittance in read(path):
@@ -426,7 +426,7 @@ def test_every_adjustment_of_every_sample_is_a_denial_or_excluded() -> None:
                 a
                 for _, _, a in remittance.adjustments()
                 if _classified_as(check_code(a.reason))
-                in ("patient_share", "contractual")
+                in ("patient_share", "contractual", "informational")
             ]
             total = sum(1 for _ in remittance.adjustments())
             assert len(found) + len(excluded) == total, path.name

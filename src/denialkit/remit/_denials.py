@@ -1,11 +1,13 @@
 """
 Find the denials in a remittance and explain each from the dataset.
 
-An adjustment is a denial unless the dataset classifies its CARC as
-routine patient responsibility or the contracted write-off (``adjustment``
-of ``"patient_share"`` or ``"contractual"``).  Codes the dataset has not
-classified yet count as denials, and so does every code that is
-deactivated, unknown or not an X12 CARC at all: none is hidden.
+An adjustment is a denial unless the dataset classifies its current CARC
+as routine patient responsibility, the contracted write-off or a money
+movement with nothing to fix (``adjustment`` of ``"patient_share"``,
+``"contractual"`` or ``"informational"``, such as OA-23 for a prior
+payer's adjudication).  Codes the dataset has not classified yet count as
+denials, and so does every code that is deactivated, unknown or not an
+X12 CARC at all: none is hidden.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ CodeStatus = Literal["known", "deactivated", "unknown", "non_x12"]
 # P1-P32, W1-W9, Y1-Y3); a specialty family with one of them is no sign
 # that a code is not a CARC.
 _CARC_LETTERS: Final = frozenset("ABDPWY")
-_NOT_DENIALS: Final = frozenset({"patient_share", "contractual"})
+_NOT_DENIALS: Final = frozenset(
+    {"patient_share", "contractual", "informational"}
+)
 _IMAGING_REASONS: Final = frozenset({"50", "197"})
 _R2: Final = CodeRef("specialty", "R2")
 
@@ -270,8 +274,10 @@ def is_denial(check: CodeCheck) -> bool:
     """
     Whether an adjustment with this reason counts as a denial.
 
-    Only a current CARC that the dataset classifies as patient share or
-    contractual does not.
+    A known CARC that the dataset classifies as patient share, the
+    contractual write-off or informational (a money movement with nothing
+    to fix, such as OA-23, a prior payer's adjudication) does not;
+    every other code, including unknown and non-X12 values, does.
     """
     if check.status != "known" or check.lookup is None:
         return True
