@@ -483,7 +483,7 @@ def test_precompiled_letters_are_current_and_used(context) -> None:  # type: ign
     from .conftest import ROOT
 
     index = json.loads(
-        (ROOT / "src/denialkit/appeals/_compiled/index.json").read_text()
+        (ROOT / "src/denialkit/appeals/letters.json").read_text()
     )
     if index["jinja2"] != jinja2.__version__:
         pytest.skip(f"precompiled for jinja2 {index['jinja2']}")

@@ -133,7 +133,7 @@ def test_loads_from_the_built_wheel(tmp_path) -> None:  # type: ignore[no-untype
     for release in denialkit.releases():
         assert f"denialkit/releases/{release}/codes.json" in names
     assert "denialkit/py.typed" in names
-    assert "denialkit/appeals/_compiled/index.json" in names
+    assert "denialkit/appeals/letters.json" in names
     assert "denialkit/appeals/sections/re_block.j2" in names
 
     code = (

@@ -1,3 +1,0 @@
-"""
-Built-in letters precompiled by tools/build_letters.py.
-"""
