@@ -783,7 +783,8 @@ class DenialCode:
             day = day.date()
         start, stop, listed_on = self.start, self.stop, self.listed_on
         dates_as_of = _date(self._origin[4])
-        state, reason = "unknown", ""
+        state: ValidityState = "unknown"
+        reason = ""
         if start and day < start:
             state, reason = "not_yet_valid", f"{self} starts on {start}."
         elif stop and day >= stop:
@@ -820,7 +821,7 @@ class DenialCode:
                 f" when{self._successor_hint()}"
             )
 
-        return Validity(state=state, on=day, reason=reason)  # type: ignore[arg-type]
+        return Validity(state=state, on=day, reason=reason)
 
     def _successor_hint(self) -> str:
         if not self.replaced_by:

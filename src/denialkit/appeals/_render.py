@@ -230,7 +230,10 @@ class _StrictUndefined(jinja2.StrictUndefined):
         return self
 
     __str__ = _fail_with_undefined_error
-    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _compare  # type: ignore[assignment]
+    # jinja2 types these as never returning; ours record and carry on.
+    __eq__ = __ne__ = _compare  # type: ignore[assignment]
+    __lt__ = __le__ = _compare  # type: ignore[assignment]
+    __gt__ = __ge__ = _compare  # type: ignore[assignment]
     __contains__ = _compare  # type: ignore[assignment]
     __add__ = __radd__ = __sub__ = __rsub__ = _operate
     __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _operate

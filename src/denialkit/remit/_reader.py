@@ -16,7 +16,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
-from typing import IO, Final
+from typing import IO, Any, Final
 
 from .._codes import GROUP_CODES, CodeRef
 from ..exceptions import RemittanceError
@@ -261,11 +261,13 @@ class _Opened:
             return byte_chunks(self.file, self.decoding), self.decoding
         if isinstance(source, io.TextIOBase):
             return _text_blocks(source), self.decoding
-        first = source.read(0)
-        if isinstance(first, str):
-            return _text_blocks(source), self.decoding  # type: ignore[arg-type]
+        # A file object of unknown kind: reading nothing tells text from
+        # bytes.
+        stream: Any = source
+        if isinstance(stream.read(0), str):
+            return _text_blocks(stream), self.decoding
 
-        return byte_chunks(source, self.decoding), self.decoding  # type: ignore[arg-type]
+        return byte_chunks(stream, self.decoding), self.decoding
 
     def __exit__(self, *exc: object) -> None:
         if self.file is not None:
