@@ -5,7 +5,6 @@ Datasets: one frozen release of every code, with lookup, search and diff.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from ._codes import (
     LookupResult,
     Origin,
 )
+from ._logging import debug
 from .exceptions import AmbiguousCodeError, UnknownCodeError
 
 if TYPE_CHECKING:
@@ -28,14 +28,6 @@ if TYPE_CHECKING:
     from ._editorial import Editorial, Source
     from ._overlay import OverlayReport
     from ._search import SearchHit
-
-
-def _debug(message: str, *args: object) -> None:
-    # Log through logging.getLogger(__name__), but only when the app has
-    # imported logging: until then no handler can exist, and importing it
-    # here would cost a first lookup several milliseconds.
-    if "logging" in sys.modules:
-        sys.modules["logging"].getLogger(__name__).debug(message, *args)
 
 
 class Dataset:
@@ -123,7 +115,12 @@ class Dataset:
         if isinstance(rows, list):
             # Format 1 (release 2026.1) lists rows; later formats key them.
             rows = {f"{row[0]}:{row[1]}": row for row in rows}
-        _debug("Loaded dataset release %s: %d codes.", release, len(rows))
+        debug(
+            __name__,
+            "Loaded dataset release %s: %d codes.",
+            release,
+            len(rows),
+        )
 
         return cls(
             release,

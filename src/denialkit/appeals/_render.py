@@ -18,7 +18,6 @@ import decimal
 import hashlib
 import json
 import re
-import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -30,20 +29,13 @@ import jinja2
 import jinja2.nodes
 import jinja2.sandbox
 
+from .._logging import debug
 from ..exceptions import MissingFieldsError, TemplateError
 from ._context import AppealContext
 
 if TYPE_CHECKING:
     from ._letters import LetterFacts
     from ._templates import AppealTemplate, Section
-
-
-def _debug(message: str, *args: object) -> None:
-    # logging.getLogger(__name__), but only once the app has imported
-    # logging: before that no handler exists, and importing it here would
-    # slow the first letter down.
-    if "logging" in sys.modules:
-        sys.modules["logging"].getLogger(__name__).debug(message, *args)
 
 
 Format = Literal["text", "markdown", "html", "docx", "pdf"]
@@ -413,7 +405,7 @@ def _compile(
                     f"is not valid jinja2 (line {exc.lineno}): {exc.message}",
                 ) from None
         raise
-    _debug("Compiled a letter of %d sections.", len(sources))
+    debug(__name__, "Compiled a letter of %d sections.", len(sources))
 
     return template
 
@@ -774,7 +766,12 @@ def _raise_missing(
             missing[(section, path)] = None
     finally:
         _missing.reset(token)
-    _debug("Letter %s is missing %d field(s).", template.name, len(missing))
+    debug(
+        __name__,
+        "Letter %s is missing %d field(s).",
+        template.name,
+        len(missing),
+    )
 
     raise MissingFieldsError(template.name, list(missing))
 
