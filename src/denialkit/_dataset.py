@@ -67,7 +67,6 @@ class Dataset:
         "_by_code",
         "_complete",
         "_editorial",
-        "_editorial_overlay",
         "_listed_on",
         "_origins",
         "_raw_sources",
@@ -94,7 +93,6 @@ class Dataset:
         self._records: dict[str, DenialCode] = {}
         self._complete = False
         self._editorial: dict[str, Any] | None = None
-        self._editorial_overlay: dict[str, Editorial] = {}
         self._sources: dict[str, Source] = {}
         self._raw_sources: dict[str, Any] = {}
         self.overlays: tuple[OverlayReport, ...] = ()
@@ -540,8 +538,6 @@ class Dataset:
         return self._editorial
 
     def _load_editorial(self, key: str) -> Editorial | None:
-        if key in self._editorial_overlay:
-            return self._editorial_overlay[key]
         entry = self._raw_editorial().get(key)
         if entry is None:
             return None
@@ -550,13 +546,18 @@ class Dataset:
 
         return _release.decode_editorial(entry, self._sources)
 
-    def _appeal_guidance(self, key: str) -> tuple[str, str] | None:
-        # What a letter needs of the guidance (its action and argument),
-        # read without building the whole editorial record.
-        if key in self._editorial_overlay:
-            appeal = self._editorial_overlay[key].appeal
-            return appeal.action, appeal.letter_argument
-        entry = self._raw_editorial().get(key)
+    def _appeal_guidance(self, record: DenialCode) -> tuple[str, str] | None:
+        """
+        ``(action, letter argument)`` of *record*'s guidance: what a letter
+        needs, read from the release data without building the editorial
+        records when *record* comes straight from this release.
+        """
+        if record._origin is not self._origins.get(record.code_set):
+            editorial = record.editorial
+            if editorial is None:
+                return None
+            return editorial.appeal.action, editorial.appeal.letter_argument
+        entry = self._raw_editorial().get(record.key)
         if entry is None:
             return None
 
@@ -579,7 +580,6 @@ class Dataset:
         copy._editorial = self._editorial
         copy._sources = self._sources
         copy._raw_sources = self._raw_sources
-        copy._editorial_overlay = dict(self._editorial_overlay)
         copy.overlays = (*self.overlays, report)
         for record in records:
             if record.key not in copy._rows:

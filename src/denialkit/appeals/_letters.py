@@ -375,8 +375,10 @@ def builtin_letter(
 
     Added in 0.1.0.
     """
+    if dataset is None and not isinstance(code, DenialCode):
+        dataset = _newest()
     record, label = _record(code, dataset)
-    guidance = _guidance(record)
+    guidance = _guidance(record, dataset)
     appealable = guidance is not None and guidance[0] == "appeal"
     if kind is None:
         kind = "corrected_claim" if guidance and not appealable else "appeal"
@@ -427,23 +429,6 @@ def builtin_letter(
     )
 
 
-def _guidance(record: DenialCode) -> tuple[str, str] | None:
-    # (action, letter argument).  A record straight from a release reads
-    # them from the release data; others (overlays) from their editorial.
-    from .._dataset import Dataset
-
-    owner = getattr(record._origin[2], "__self__", None)
-    if isinstance(owner, Dataset):
-        return (
-            owner._appeal_guidance(record.key) if record._values[18] else None
-        )
-    editorial = record.editorial
-    if editorial is None:
-        return None
-
-    return editorial.appeal.action, editorial.appeal.letter_argument
-
-
 def _newest() -> Dataset:
     from .. import load
 
@@ -456,15 +441,25 @@ def _other_label(code: str | CodeRef, dataset: Dataset) -> str:
     return _label(result.record, result.ref.group)
 
 
+def _guidance(
+    record: DenialCode, dataset: Dataset | None
+) -> tuple[str, str] | None:
+    # (action, letter argument) of the record's appeal guidance.
+    if dataset is not None:
+        return dataset._appeal_guidance(record)
+    editorial = record.editorial
+    if editorial is None:
+        return None
+
+    return editorial.appeal.action, editorial.appeal.letter_argument
+
+
 def _record(
     code: str | CodeRef | DenialCode, dataset: Dataset | None
 ) -> tuple[DenialCode, str]:
     if isinstance(code, DenialCode):
         return code, _label(code, None)
-    if dataset is None:
-        from .. import load
-
-        dataset = load()
+    assert dataset is not None
     result = dataset.lookup(code)
 
     return result.record, _label(result.record, result.ref.group)
