@@ -36,6 +36,8 @@ from ._model import (
     ServiceLine,
     Severity,
     Trace,
+    _ClaimSlots,
+    _ServiceLineSlots,
     builder,
 )
 from ._tokens import CHUNK, Tokenizer, byte_chunks, text_chunks
@@ -282,6 +284,12 @@ def _text_blocks(stream: IO[str]) -> Iterator[str]:
         yield block
 
 
+def _fields(slots_base: type) -> tuple[str, ...]:
+    slots: tuple[str, ...] = slots_base.__dict__["__slots__"]
+
+    return tuple(name for name in slots if name[:2] != "__")
+
+
 class _Draft:
     """
     The parts of the open transaction, claim and line, still mutable.
@@ -334,28 +342,9 @@ class _ClaimDraft:
     A claim being read; frozen into a :class:`Claim` at its end.
     """
 
-    __slots__ = (
-        "adjustments",
-        "charge",
-        "facility_type",
-        "filing_indicator",
-        "frequency",
-        "lines",
-        "number",
-        "paid",
-        "patient",
-        "patient_control_number",
-        "patient_responsibility",
-        "payer_claim_control_number",
-        "received",
-        "remarks",
-        "segment",
-        "statement_from",
-        "statement_to",
-        "status",
-        "total",
-        "unreadable",
-    )
+    # The record's fields, writable, and the running total of its
+    # adjustments for balancing.
+    __slots__ = (*_fields(_ClaimSlots), "total")
 
     def __init__(self, number: int, segment: int, elements: list[str]) -> None:
         # *elements* is padded to at least ten.
@@ -411,26 +400,9 @@ class _LineDraft:
     A service line being read; frozen into a :class:`ServiceLine`.
     """
 
-    __slots__ = (
-        "adjustments",
-        "allowed",
-        "charge",
-        "control_number",
-        "number",
-        "other_remarks",
-        "paid",
-        "procedure",
-        "remarks",
-        "revenue_code",
-        "segment",
-        "service_from",
-        "service_to",
-        "submitted_procedure",
-        "submitted_units",
-        "total",
-        "units",
-        "unreadable",
-    )
+    # The record's fields, writable, and the running total of its
+    # adjustments for balancing.
+    __slots__ = (*_fields(_ServiceLineSlots), "total")
 
     def __init__(
         self, number: int, segment: int, revenue_code: str | None
