@@ -266,11 +266,8 @@ class Dataset:
             ref, query = code, str(code)
         else:
             ref, query = CodeRef.parse(code), code
-            whole = code.strip().upper()
-            if ref.group and whole.isalnum() and whole in self._code_index():
-                # "COB1" may be an overlay's own code, not CO + B1: an
-                # exact code wins over splitting off a group prefix.
-                ref = CodeRef(None, whole)
+            if ref.group:
+                ref = self._unsplit(ref, code)
         key = self._resolve(ref)
         record = self._record(key)
         group = self._record(f"group:{ref.group}") if ref.group else None
@@ -464,6 +461,18 @@ class Dataset:
             self._sources = _release.decode_sources(self._raw_sources)
 
         return dict(self._sources)
+
+    def _unsplit(self, ref: CodeRef, text: str) -> CodeRef:
+        # "COB1" may be an overlay's own code, not CO + B1: an exact code
+        # wins over splitting off a group prefix.  Checked against the rows
+        # directly, so "CO-50" never builds the bare-code index.
+        whole = text.strip().upper()
+        if whole.isalnum() and any(
+            f"{code_set}:{whole}" in self._rows for code_set in CODE_SETS
+        ):
+            return CodeRef(None, whole)
+
+        return ref
 
     def _code_index(self) -> dict[str, list[str]]:
         if self._by_code is None:
