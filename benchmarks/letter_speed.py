@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 import textwrap
-import time
 import timeit
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 from typing import Any
 
-_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+from _common import cold_pair, report
 
 CONTEXT = textwrap.dedent(
     """
@@ -121,16 +121,6 @@ def warm(number: int) -> dict[str, float]:
     }
 
 
-def _cold(code: str, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, env=_ENV)
-        times.append(time.perf_counter() - start)
-
-    return statistics.median(times)
-
-
 def first_letter(rounds: int) -> dict[str, float]:
     source, data = _plain_source_and_data()
     anchor = (
@@ -142,17 +132,9 @@ def first_letter(rounds: int) -> dict[str, float]:
         "from denialkit.appeals import builtin_letter, render\n"
         "render(builtin_letter('R2'), context)\n"
     )
-    _cold(anchor, 2)
-    _cold(ours, 2)
-    ours_times, anchor_times = [], []
-    for _ in range(rounds):
-        ours_times.append(_cold(ours, 1))
-        anchor_times.append(_cold(anchor, 1))
+    mine, plain = cold_pair(ours, anchor, rounds)
 
-    return {
-        "ours": statistics.median(ours_times),
-        "plain": statistics.median(anchor_times),
-    }
+    return {"ours": mine, "plain": plain}
 
 
 def main() -> int:
@@ -171,16 +153,7 @@ def main() -> int:
             1.5,
         ),
     ]
-    print(f"{'measure':40} {'ours':>10} {'anchor':>10} {'ratio':>6} goal")
-    failed = False
-    for name, value, base, goal in rows:
-        ratio = value / base
-        failed |= ratio > goal
-        mark = "ok" if ratio <= goal else "MISSED"
-        print(
-            f"{name:40} {value * 1e3:8.3f}ms {base * 1e3:8.3f}ms"
-            f" {ratio:6.2f} <= {goal} {mark}"
-        )
+    failed = report(rows)
     rate = 1 / hot["ours"]
     failed |= rate < 15_000
     print(f"warm letters per second: {rate:,.0f} (goal >= 15,000)")

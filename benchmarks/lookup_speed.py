@@ -29,39 +29,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
-import subprocess
 import sys
-import time
 import timeit
 
-# Installed packages carry compiled bytecode; let the measured processes
-# write and use it too, whatever this shell says.
-_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-
-def _cold(code: str, rounds: int) -> list[float]:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, env=_ENV)
-        times.append(time.perf_counter() - start)
-
-    return times
+from _common import cold_pair, fmt, report
 
 
 def cold_start(rounds: int) -> tuple[float, float]:
     ours = "import denialkit; denialkit.lookup('CO-50')"
     anchor = "import pycountry; pycountry.countries.get(alpha_2='DE')"
-    _cold(ours, 2)
-    _cold(anchor, 2)
-    our_times: list[float] = []
-    anchor_times: list[float] = []
-    for _ in range(rounds):
-        our_times += _cold(ours, 1)
-        anchor_times += _cold(anchor, 1)
 
-    return statistics.median(our_times), statistics.median(anchor_times)
+    return cold_pair(ours, anchor, rounds)
 
 
 def _per_call(stmt: str, setup: str, number: int) -> float:
@@ -156,34 +136,16 @@ def main() -> int:
             2,
         ),
     ]
-    print(f"{'measure':44} {'ours':>11} {'anchor':>11} {'ratio':>6} goal")
-    failed = False
-    for name, value, base, goal in rows:
-        ratio = value / base
-        failed |= ratio > goal
-        mark = "ok" if ratio <= goal else "MISSED"
-        print(
-            f"{name:44} {_fmt(value):>11} {_fmt(base):>11}"
-            f" {ratio:6.2f} <= {goal} {mark}"
-        )
-    print(f"(uncached lookup, no goal: {_fmt(warm['uncached'])} per call)")
+    failed = report(rows)
+    print(f"(uncached lookup, no goal: {fmt(warm['uncached'])} per call)")
     print(
         "(every record with its editorial guidance, no goal:"
-        f" {_fmt(load['both'])} against {_fmt(load['both anchor'])} for"
+        f" {fmt(load['both'])} against {fmt(load['both anchor'])} for"
         " json.loads of both files,"
         f" {load['both'] / load['both anchor']:.2f}x)"
     )
 
     return 1 if failed else 0
-
-
-def _fmt(seconds: float) -> str:
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.2f} ms"
-    if seconds >= 1e-6:
-        return f"{seconds * 1e6:.2f} us"
-
-    return f"{seconds * 1e9:.1f} ns"
 
 
 if __name__ == "__main__":
