@@ -25,19 +25,28 @@ def _run(code: str) -> float:
 def cold_pair(ours: str, anchor: str, rounds: int) -> tuple[float, float]:
     """
     Median wall time of fresh processes running *ours* and *anchor*.
+    """
+    mine, theirs = cold_medians([ours, anchor], rounds)
+
+    return mine, theirs
+
+
+def cold_medians(commands: list[str], rounds: int) -> list[float]:
+    """
+    Median wall time of fresh processes running each of *commands*.
 
     Two unmeasured runs each write the bytecode caches; the measured runs
-    alternate so that a busy moment of the machine hits both.
+    alternate so that a busy moment of the machine hits every command.
     """
     for _ in range(2):
-        _run(ours)
-        _run(anchor)
-    our_times, anchor_times = [], []
+        for code in commands:
+            _run(code)
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(rounds):
-        our_times.append(_run(ours))
-        anchor_times.append(_run(anchor))
+        for code, measured in zip(commands, times, strict=True):
+            measured.append(_run(code))
 
-    return statistics.median(our_times), statistics.median(anchor_times)
+    return [statistics.median(measured) for measured in times]
 
 
 def fmt(seconds: float) -> str:
