@@ -208,12 +208,16 @@ def main(argv: list[str] | None = None) -> int:
         shown = f"{peak / 1e6:8.1f}" if peak is not None else f"{'-':>8}"
         print(f"{name:<16} {seconds:8.3f} {size / 1e6 / seconds:7.1f} {shown}")
     print()
+    missed = False
     ratio = times["naive"] / times["denialkit"]
+    missed |= ratio < 0.40
     print(f"throughput vs naive loop:     {ratio:5.2f} x  (goal >= 0.40)")
     if "edi-835-parser" in times:
         ratio = times["edi-835-parser"] / times["denialkit"]
+        missed |= ratio < 7
         print(f"throughput vs edi-835-parser: {ratio:5.2f} x  (goal >= 7)")
     ratio = memory["denialkit"] / memory["naive"]
+    missed |= ratio > 1.5
     print(f"peak memory vs naive loop:    {ratio:5.2f} x  (goal <= 1.5)")
     print()
     budget = times["naive"] / 0.40
@@ -228,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         " beforehand)"
     )
 
-    return 0
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
