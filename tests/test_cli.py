@@ -238,7 +238,56 @@ def test_check_overlay(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def
         "  start: 2026-02-30\n"
     )
     code, _, err = run(capsys, "check", str(bad))
-    assert code == 2 and "bad.yaml:5" in err and "'start'" in err
+    assert code == 2 and "bad.yaml:5 (field codes[0].start)" in err
+    assert "2026-02-30 does not exist" in err
+
+
+def test_check_reports_every_problem_at_once(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """
+    check lists an unknown key, a code given twice and an impossible date
+    in one run, in file order, each with file, line and field.
+    """
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: x\n"
+        "codes:\n"
+        "- {code_set: carc, code: '29', colour: red}\n"
+        "- {code_set: carc, code: '29'}\n"
+        "- {code_set: specialty, code: X1, status: current,"
+        " start: 2026-13-45}\n"
+    )
+
+    code, out, err = run(capsys, "check", str(bad))
+
+    assert code == 2 and not out
+    lines = err.splitlines()
+    assert lines[0] == f"denialkit: error: {bad}: 3 problems:"
+    assert [line.split(": ")[0] for line in lines[1:]] == [
+        f"  - {bad}:3 (field codes[0].colour)",
+        f"  - {bad}:4 (field codes[1].code)",
+        f"  - {bad}:5 (field codes[2].start)",
+    ]
+
+
+def test_a_contradictory_status_is_refused(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """
+    A current code with a stop date that had passed fails check, and
+    explain refuses the overlay instead of printing two statuses.
+    """
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: x\ncodes:\n- code_set: carc\n  code: '29'\n"
+        "  status: current\n  stop: 2026-01-05\n"
+    )
+
+    code, _, err = run(capsys, "check", str(bad))
+    assert code == 2 and f"{bad}:6 (field codes[0].stop)" in err
+
+    code, out, err = run(
+        capsys, "explain", "29", "--overlay", str(bad), "--as-of", "2026-06-01"
+    )
+    assert code == 2 and not out
+    assert "the status is current" in err
 
 
 def test_overlay_applies_on_the_command_line(capsys) -> None:  # type: ignore[no-untyped-def]

@@ -68,3 +68,32 @@ def test_successors_and_facts_are_written(tmp_path) -> None:  # type: ignore[no-
     assert "- '45'" in text
     assert "official_sha256:" in text
     assert "Charges exceed our fee schedule" not in text
+
+
+def test_scheduled_stops_from_a_list_pass_the_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """
+    The 2016 list announces stops ahead (CARC B5 is current with a stop
+    date of 2016-05-01); the imported files pass the schema checked
+    against that list's capture day, so a current code may keep a stop
+    date still to come.
+    """
+    import datetime
+
+    from denialkit._schema import check_code_file, load_yaml
+
+    _run(
+        "--carc",
+        str(X12 / "carc_wpc_2016-03-07.csv"),
+        "--data",
+        str(tmp_path),
+        "--apply",
+    )
+    files = sorted((tmp_path / "carc").glob("*.yaml"))
+    documents = [load_yaml(f.read_text(), file=f.name) for f in files]
+
+    b5 = next(r for d in documents for r in d["codes"] if r["code"] == "B5")
+    assert (b5["status"], b5["stop"]) == ("current", datetime.date(2016, 5, 1))
+    for file, document in zip(files, documents, strict=True):
+        check_code_file(
+            document, file=file.name, captured=datetime.date(2016, 3, 7)
+        )

@@ -45,13 +45,17 @@ def _load(path: pathlib.Path) -> Any:
     return _schema.load_yaml(path.read_text(encoding="utf-8"), file=rel)
 
 
-def read_codes(where: dict[str, str]) -> dict[str, dict[str, Any]]:
+def read_codes(
+    where: dict[str, str], lists: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
     records: dict[str, dict[str, Any]] = {}
     for code_set in CODE_SETS:
+        # A current code may carry only a stop date after this day.
+        captured = lists.get(code_set, {}).get("captured")
         for path in sorted((DATA / code_set).glob("*.yaml")):
             rel = str(path.relative_to(ROOT))
             document = _load(path)
-            _schema.check_code_file(document, file=rel)
+            _schema.check_code_file(document, file=rel, captured=captured)
             if document["code_set"] != code_set:
                 raise DataFileError(
                     f"code_set is {document['code_set']!r} but the file is"
@@ -241,7 +245,7 @@ def build(out: pathlib.Path, built: str, *, check_only: bool) -> str:
             field="release",
         )
     where: dict[str, str] = {}
-    records = read_codes(where)
+    records = read_codes(where, meta["sources"])
     check_record_references(records, where)
     sources = read_sources()
     editorial = read_editorial(records, sources)

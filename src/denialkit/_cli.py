@@ -124,7 +124,9 @@ def _explain_text(result: Any) -> str:
     lines.append(r.summary or "No summary is written yet in this release.")
     lines.append("")
     status = "current" if r.is_current else "deactivated"
-    if r.stop:
+    if r.stop and r.is_current:
+        status += f", stop scheduled for {r.stop.isoformat()}"
+    elif r.stop:
         status += f", stop date {r.stop.isoformat()}"
     if r.replaced_by:
         status += f"; replaced by {', '.join(r.replaced_by)}"
@@ -264,10 +266,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from ._overlay import check_overlay
 
-    document = check_overlay(args.file)
+    dataset = load(args.release)
+    document = check_overlay(args.file, dataset)
     codes = len(document.get("codes", []))
     notes = len(document.get("editorial", []))
-    dataset = load(args.release).with_overlay(args.file)
+    dataset = dataset.with_overlay(args.file)
     print(
         f"{args.file}: valid overlay {document['name']!r} ({codes} code(s),"
         f" {notes} editorial entr{'y' if notes == 1 else 'ies'}) on release"

@@ -391,15 +391,18 @@ class Dataset:
         Args:
             path: A folder with ``carc.csv``, ``rarc.csv`` and/or
                 ``group_codes.csv`` (columns ``code`` and ``description``),
-                or one such CSV, named ``carc*.csv``, ``rarc*.csv`` or
-                ``group*.csv`` after its code set.
+                or one CSV file.  In a folder, and for a single file, a
+                name may carry more after the code set
+                (``carc-2026-11.csv``); a folder may hold only one such
+                file per code set, and the plain name wins over it.
 
         Returns:
             A new dataset whose records have ``official_text`` set.
 
         Raises:
-            DataFileError: the path does not exist, or a file is missing
-                the needed columns.
+            DataFileError: the path does not exist, a folder has no list
+                or two files for one code set, or a file is missing the
+                needed columns.
 
         >>> import os, tempfile, denialkit
         >>> with tempfile.NamedTemporaryFile(
@@ -412,7 +415,8 @@ class Dataset:
         'Invented wording for this example.'
         >>> os.remove(f.name)
 
-        Added in 0.1.0.
+        Added in 0.1.0.  Changed in 0.2.0: a folder may hold a list under
+        a longer name such as ``carc-2026-11.csv``.
         """
         from ._overlay import with_official_text
 
@@ -435,7 +439,8 @@ class Dataset:
                 with a report of the change.
 
         Raises:
-            DataFileError: naming the file, line and field of a problem.
+            DataFileError: naming the file, line and field of every
+                problem in the overlay, in file order (its ``problems``).
 
         >>> import os, tempfile, denialkit
         >>> with tempfile.NamedTemporaryFile(
@@ -449,7 +454,9 @@ class Dataset:
         'Invented'
         >>> os.remove(f.name)
 
-        Added in 0.1.0.
+        Added in 0.1.0.  Changed in 0.2.0: every problem in the file is
+        reported at once, and a current code may not keep a stop date that
+        had passed when the release's list was captured.
         """
         from ._overlay import with_overlay
 

@@ -4,7 +4,9 @@ Export a dataset release as JSON, CSV or FHIR R4 CodeSystems.
 The FHIR export is a ``Bundle`` (type ``collection``) with one
 ``CodeSystem`` per code set.  CARC and RARC use X12's canonical URLs;
 ``display`` is our title and ``definition`` our summary (X12's wording is
-not shipped), and ``version`` is the dataset release.
+not shipped), and ``version`` is the dataset release.  A successor code
+is a ``replacedBy`` property holding a ``Coding``, with the URL of its own
+code system: a RARC may be replaced by a CARC.
 """
 
 from __future__ import annotations
@@ -222,7 +224,8 @@ def fhir_code_system(dataset: Dataset, code_set: str) -> dict[str, Any]:
                     {"code": prop, "valueDateTime": value.isoformat()}
                 )
         props += [
-            {"code": "replacedBy", "valueCode": c} for c in r.replaced_by
+            {"code": "replacedBy", "valueCoding": _coding(code_set, c)}
+            for c in r.replaced_by
         ]
         if r.category:
             props.append({"code": "category", "valueCode": r.category})
@@ -274,8 +277,9 @@ def fhir_code_system(dataset: Dataset, code_set: str) -> dict[str, Any]:
             },
             {
                 "code": "replacedBy",
-                "type": "code",
-                "description": "Successor code",
+                "type": "Coding",
+                "description": "Successor code, in this code system or"
+                " another one (a RARC may be replaced by a CARC)",
             },
             {
                 "code": "category",
@@ -300,6 +304,14 @@ def fhir_bundle(dataset: Dataset) -> dict[str, Any]:
             if dataset.codes(code_set)
         ],
     }
+
+
+def _coding(code_set: str, successor: str) -> dict[str, str]:
+    # A successor is written "45" in its own code set and "carc:23" in
+    # another one; FHIR names the code system of each by its URL.
+    other, _, code = successor.rpartition(":")
+
+    return {"system": CANONICAL_URLS[other or code_set], "code": code}
 
 
 def _iso(value: Any) -> str | None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _schema
-from ._codes import DenialCode
+from ._codes import CODE_SETS, DenialCode
 from ._editorial import Editorial, RemitMapping, Source
 from ._release import decode_editorial
 from .exceptions import DataFileError
@@ -37,6 +37,7 @@ _OFFICIAL_FILES = {
     "rarc": ("rarc.csv",),
     "group": ("group_codes.csv", "group.csv"),
 }
+_LIST_NAMES = {"carc": "CARC", "rarc": "RARC", "group": "group code"}
 
 
 @attrs.frozen(kw_only=True)
@@ -73,12 +74,16 @@ def read_official_text(path: str | os.PathLike[str]) -> dict[str, str]:
     Read official wording from a folder of X12 list CSVs or one CSV.
 
     A folder holds ``carc.csv``, ``rarc.csv`` and/or ``group_codes.csv``
-    (columns ``code`` and ``description``, others ignored).  A single file
-    may also be a plain ``code,description`` CSV of one code set, named
-    after it (``carc*.csv``, ``rarc*.csv``, ``group*.csv``).
+    (columns ``code`` and ``description``, others ignored).  Instead of
+    the plain name, a code set's file may carry more after the code set,
+    such as ``carc-2026-11.csv``, if the folder has only one such file
+    for that code set; the plain name wins when both are there.  A single
+    file may also be given itself, named after its code set
+    (``carc*.csv``, ``rarc*.csv``, ``group*.csv``).
 
     Raises:
-        DataFileError: a file lacks the ``code`` or ``description`` column.
+        DataFileError: nothing to read, two files for one code set, or a
+            file lacks the ``code`` or ``description`` column.
     """
     name = os.fspath(path)
     texts: dict[str, str] = {}
@@ -88,17 +93,20 @@ def read_official_text(path: str | os.PathLike[str]) -> dict[str, str]:
             file=name,
         )
     if os.path.isdir(name):
-        for code_set, candidates in _OFFICIAL_FILES.items():
-            for candidate in candidates:
-                file = os.path.join(name, candidate)
-                if os.path.exists(file):
-                    texts.update(_read_csv(file, code_set))
-                    break
-        if not texts:
+        files = {
+            code_set: _official_file(name, code_set)
+            for code_set in _OFFICIAL_FILES
+        }
+        if not any(files.values()):
             raise DataFileError(
-                "no carc.csv, rarc.csv or group_codes.csv in this folder",
+                "no CSV file of a code list in this folder; name them"
+                " carc.csv, rarc.csv and group_codes.csv, or start each"
+                " name with its code set (carc-2026-11.csv)",
                 file=name,
             )
+        for code_set, file in files.items():
+            if file is not None:
+                texts.update(_read_csv(file, code_set))
         return texts
 
     base = os.path.basename(name).lower()
@@ -113,6 +121,31 @@ def read_official_text(path: str | os.PathLike[str]) -> dict[str, str]:
         )
 
     return _read_csv(name, found)
+
+
+def _official_file(folder: str, code_set: str) -> str | None:
+    for candidate in _OFFICIAL_FILES[code_set]:
+        file = os.path.join(folder, candidate)
+        if os.path.isfile(file):
+            return file
+
+    named = sorted(
+        entry
+        for entry in os.listdir(folder)
+        if entry.lower().startswith(code_set)
+        and entry.lower().endswith(".csv")
+        and os.path.isfile(os.path.join(folder, entry))
+    )
+    if len(named) > 1:
+        raise DataFileError(
+            f"{len(named)} files could hold the {_LIST_NAMES[code_set]}"
+            f" list: {', '.join(named)}. Keep only one of them in the"
+            " folder, or rename the one to use"
+            f" {_OFFICIAL_FILES[code_set][0]}",
+            file=folder,
+        )
+
+    return os.path.join(folder, named[0]) if named else None
 
 
 def _read_csv(file: str, code_set: str) -> dict[str, str]:
@@ -170,19 +203,28 @@ def with_official_text(
 _RECORD_KEYS = {**_schema.CODE_FIELDS}
 
 
-def check_overlay(path: str | os.PathLike[str]) -> Any:
+def check_overlay(
+    path: str | os.PathLike[str], dataset: Dataset | None = None
+) -> Any:
     """
     Read and validate an organisation overlay file.
+
+    The whole file is checked against the schema.  With *dataset*, it is
+    also checked against that release: a new code needs a status, the
+    status and dates a code ends up with must agree, editorial content
+    must be for a code the release has or the overlay adds, and every
+    source it cites must be defined.
 
     Returns the parsed document.
 
     Raises:
-        DataFileError: naming the file, line and field of the problem.
+        DataFileError: naming the file, line and field of every problem,
+            in file order.
     """
     name, text = _schema.read_text(path)
-    document = _schema.load_yaml(text, file=name)
-    validator = _schema.Validator(name)
-    validator.mapping(
+    v = _schema.Validator(name)
+    document = _schema.load_yaml(text, file=name, problems=v.problems)
+    if v.mapping(
         document,
         "",
         required={"name": _schema.text()},
@@ -193,26 +235,11 @@ def check_overlay(path: str | os.PathLike[str]) -> Any:
                 _schema.nested(_schema.SOURCE_FIELDS, {})
             ),
         },
-    )
-    seen: dict[str, int] = {}
-    for index, record in enumerate(document.get("codes", [])):
-        key = f"{record['code_set']}:{record['code']}"
-        if key in seen:
-            validator.fail(
-                f"{key} appears twice (first as codes[{seen[key]}])",
-                record,
-                "code",
-                f"codes[{index}].code",
-            )
-        seen[key] = index
-        start, stop = record.get("start"), record.get("stop")
-        if start and stop and stop <= start:
-            validator.fail(
-                "stop date must be after the start date",
-                record,
-                "stop",
-                f"codes[{index}].stop",
-            )
+    ):
+        _check_codes(v, document, dataset)
+        _check_sources(v, document)
+        _check_editorial(v, document, dataset)
+    v.raise_problems()
 
     return document
 
@@ -242,52 +269,199 @@ def _overlay_editorial(
     )
 
 
+def _entries(document: Any, name: str) -> list[tuple[int, Any]]:
+    # The well-formed entries of one list; the schema has already noted
+    # everything else.
+    items = _list(document.get(name))
+
+    return [
+        (i, item) for i, item in enumerate(items) if isinstance(item, dict)
+    ]
+
+
+def _key(entry: Any) -> str | None:
+    code_set, code = entry.get("code_set"), entry.get("code")
+    if code_set not in CODE_SETS or not isinstance(code, str):
+        return None
+
+    return f"{code_set}:{code}"
+
+
+def _check_codes(
+    v: _schema.Validator, document: Any, dataset: Dataset | None
+) -> None:
+    seen: dict[str, int] = {}
+    for index, record in _entries(document, "codes"):
+        path = f"codes[{index}]"
+        key = _key(record)
+        if key is None:
+            continue
+        if key in seen:
+            v.fail(
+                f"{key} appears twice (first as codes[{seen[key]}])",
+                record,
+                "code",
+                f"{path}.code",
+            )
+        seen.setdefault(key, index)
+        inherited = {}
+        if dataset is not None and key in dataset:
+            base = dataset._record(key)
+            inherited = {
+                "status": base.status,
+                "start": base.start,
+                "stop": base.stop,
+            }
+        elif dataset is not None and "status" not in record:
+            v.fail(
+                f"{key} is not in release {dataset.release}, so as a new"
+                " code it needs a status",
+                record,
+                "code",
+                f"{path}.status",
+            )
+        _schema.check_record(
+            v,
+            record["code_set"],
+            record,
+            path,
+            captured=_captured(dataset, record["code_set"]),
+            inherited=inherited,
+        )
+
+
+def _captured(dataset: Dataset | None, code_set: str) -> datetime.date | None:
+    if dataset is None:
+        return None
+    captured = dataset.source_lists.get(code_set, {}).get("captured")
+    if isinstance(captured, str):
+        return datetime.date.fromisoformat(captured)
+
+    return captured if _schema.is_date(captured) else None
+
+
+def _check_sources(v: _schema.Validator, document: Any) -> None:
+    seen: dict[str, int] = {}
+    for index, source in _entries(document, "sources"):
+        source_id = source.get("id")
+        if not isinstance(source_id, str):
+            continue
+        if source_id in seen:
+            v.fail(
+                f"source id {source_id!r} is defined twice (first as"
+                f" sources[{seen[source_id]}])",
+                source,
+                "id",
+                f"sources[{index}].id",
+            )
+        seen.setdefault(source_id, index)
+
+
+def _check_editorial(
+    v: _schema.Validator, document: Any, dataset: Dataset | None
+) -> None:
+    entries = _entries(document, "editorial")
+    if not entries:
+        return
+
+    added = {_key(record) for _, record in _entries(document, "codes")}
+    known: set[str] | None = None
+    if dataset is not None:
+        known = set(dataset._all_sources())
+        known.update(
+            source["id"]
+            for _, source in _entries(document, "sources")
+            if isinstance(source.get("id"), str)
+        )
+    seen: dict[str, int] = {}
+    for index, raw in entries:
+        path = f"editorial[{index}]"
+        key = _key(raw)
+        if key in seen:
+            v.fail(
+                f"editorial for {key} appears twice (first as"
+                f" editorial[{seen[key]}])",
+                raw,
+                "code",
+                f"{path}.code",
+            )
+        if key is not None:
+            seen.setdefault(key, index)
+        if (
+            dataset is not None
+            and key is not None
+            and key not in dataset
+            and key not in added
+        ):
+            v.fail(
+                f"editorial for {key}, which is neither in release"
+                f" {dataset.release} nor added by this overlay",
+                raw,
+                "code",
+                f"{path}.code",
+            )
+        if known is not None:
+            for node, at, field, source in _citations(raw, path):
+                if source not in known:
+                    v.fail(
+                        f"source {source!r} is not defined; add it under"
+                        " sources:",
+                        node,
+                        at,
+                        field,
+                    )
+
+
+def _citations(raw: Any, path: str) -> list[tuple[Any, Any, str, str]]:
+    # Each cited source id as (node, key in node, field path, id).
+    cited: list[tuple[Any, Any, str, str]] = []
+    for i, fact in enumerate(_list(raw.get("facts"))):
+        if isinstance(fact, dict) and isinstance(fact.get("source"), str):
+            field = f"{path}.facts[{i}].source"
+            cited.append((fact, "source", field, fact["source"]))
+    for i, revision in enumerate(_list(raw.get("revisions"))):
+        if not isinstance(revision, dict):
+            continue
+        sources = _list(revision.get("sources"))
+        for j, source in enumerate(sources):
+            if isinstance(source, str):
+                field = f"{path}.revisions[{i}].sources[{j}]"
+                cited.append((sources, j, field, source))
+
+    return cited
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def with_overlay(dataset: Dataset, path: str | os.PathLike[str]) -> Dataset:
     """
     See :meth:`Dataset.with_overlay`.
     """
     name = os.fspath(path)
-    document = check_overlay(name)
-    records: list[DenialCode] = []
-    for index, raw in enumerate(document.get("codes", [])):
-        records.append(_merge(dataset, raw, name, f"codes[{index}]"))
-
+    document = check_overlay(name, dataset)
+    records = [_merge(dataset, raw) for raw in document.get("codes", [])]
     sources = {
         s["id"]: Source(
             id=s["id"], title=s["title"], url=s["url"], read=s["read"]
         )
         for s in document.get("sources", [])
     }
-    editorial: dict[str, Editorial] = {}
-    for index, raw in enumerate(document.get("editorial", [])):
-        key = f"{raw['code_set']}:{raw['code']}"
-        if key in editorial:
-            raise DataFileError(
-                f"editorial for {key} appears twice",
-                file=name,
-                line=raw.lines.get("code"),
-                field=f"editorial[{index}].code",
-            )
-        if key not in dataset and key not in {r.key for r in records}:
-            raise DataFileError(
-                f"editorial for {key}, which is neither in the release nor"
-                " added by this overlay",
-                file=name,
-                field=f"editorial[{index}].code",
-            )
-        editorial[key] = _editorial(dataset, raw, sources, name, index)
+    editorial = {
+        f"{raw['code_set']}:{raw['code']}": _editorial(dataset, raw, sources)
+        for raw in document.get("editorial", [])
+    }
 
-    updated = []
     by_key = {record.key: record for record in records}
     for key, content in editorial.items():
         base = by_key.get(key) or dataset._record(key)
         by_key[key] = base.replace(editorial_loader=_constant(content))
-    updated = list(by_key.values())
     report = OverlayReport(
-        source=f"overlay {document['name']!r} ({name})", applied=len(updated)
+        source=f"overlay {document['name']!r} ({name})", applied=len(by_key)
     )
 
-    return dataset._replace(updated, report=report)
+    return dataset._replace(by_key.values(), report=report)
 
 
 def _constant(content: Editorial) -> Any:
@@ -297,7 +471,7 @@ def _constant(content: Editorial) -> Any:
     return load
 
 
-def _merge(dataset: Dataset, raw: Any, file: str, path: str) -> DenialCode:
+def _merge(dataset: Dataset, raw: Any) -> DenialCode:
     key = f"{raw['code_set']}:{raw['code']}"
     fields = {k: v for k, v in raw.items() if k not in ("code_set", "code")}
     for unused in ("official_sha256", "needs_review"):
@@ -325,13 +499,6 @@ def _merge(dataset: Dataset, raw: Any, file: str, path: str) -> DenialCode:
                     dict.fromkeys((*getattr(base, name), *fields[name]))
                 )
         return base.replace(**fields)
-    if "status" not in fields:
-        raise DataFileError(
-            f"{key} is a new code, so it needs a status",
-            file=file,
-            line=raw.lines.get("code"),
-            field=f"{path}.status",
-        )
 
     return DenialCode(
         code_set=raw["code_set"],
@@ -342,28 +509,12 @@ def _merge(dataset: Dataset, raw: Any, file: str, path: str) -> DenialCode:
 
 
 def _editorial(
-    dataset: Dataset,
-    raw: Any,
-    sources: dict[str, Source],
-    file: str,
-    index: int,
+    dataset: Dataset, raw: Any, sources: dict[str, Source]
 ) -> Editorial:
     known = dict(dataset._all_sources())
     known.update(sources)
-    cited = [f["source"] for f in raw.get("facts", [])]
-    cited += [
-        s for r in raw.get("revisions", []) for s in r.get("sources", [])
-    ]
-    for source in cited:
-        if source not in known:
-            raise DataFileError(
-                f"source {source!r} is not defined; add it under sources:",
-                file=file,
-                field=f"editorial[{index}]",
-            )
-    plain = _iso(raw)
 
-    return decode_editorial(plain, known)
+    return decode_editorial(_iso(raw), known)
 
 
 def _iso(value: Any) -> Any:

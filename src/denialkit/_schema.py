@@ -1,18 +1,21 @@
 """
 The schema of dataset source files, shared by ``data/`` and overlays.
 
-Validation works on plain parsed YAML/JSON.  Mappings read by
-:func:`load_yaml` remember the line of each key, so an error can name the
-file, the line and a dotted path to the field (``codes[3].stop``).
+Validation works on plain parsed YAML/JSON.  Mappings and lists read by
+:func:`load_yaml` remember the line of each key and item, so an error can
+name the file, the line and a dotted path to the field (``codes[3].stop``).
+A file is checked whole: every problem is collected, and one
+:class:`DataFileError` lists them all in file order.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import os
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeGuard
 
 from ._codes import CATEGORIES, CODE_SETS, GROUP_CODES
 from .exceptions import DataFileError
@@ -29,6 +32,7 @@ ACTIONS: Final = ("appeal", "correct_and_resubmit")
 _CODE = re.compile(r"[A-Z0-9]+")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _SUCCESSOR = re.compile(r"(?:(?:carc|rarc|group|specialty):)?[A-Z0-9]+")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class LineMap(dict[str, Any]):
@@ -37,6 +41,14 @@ class LineMap(dict[str, Any]):
     """
 
     lines: dict[str, int]
+
+
+class LineList(list[Any]):
+    """
+    A list read from YAML that remembers the line of each item.
+    """
+
+    item_lines: list[int]
 
 
 def read_text(path: str | os.PathLike[str]) -> tuple[str, str]:
@@ -60,14 +72,25 @@ def read_text(path: str | os.PathLike[str]) -> tuple[str, str]:
         ) from None
 
 
-def load_yaml(text: str, *, file: str, plain_strings: bool = False) -> Any:
+def load_yaml(
+    text: str,
+    *,
+    file: str,
+    plain_strings: bool = False,
+    problems: list[DataFileError] | None = None,
+) -> Any:
     """
-    Parse YAML safely, keeping line numbers of mapping keys.
+    Parse YAML safely, keeping the line numbers of mapping keys.
 
     With *plain_strings*, every unquoted scalar stays the text it was
     written as (only empty values become null): YAML 1.1 would otherwise
     read a member ID ``0012345`` as the octal number 5349 or ``12:30:45``
-    as 45045.  Claim files are read this way.
+    as 45045.  Claim files are read this way.  Otherwise lists remember
+    the line of each item too.
+
+    A key repeated in one mapping keeps its first value.  The repeats are
+    added to *problems* when it is given, so they are reported with the
+    schema's problems; without it they are raised together at the end.
 
     Raises:
         DataFileError: the text is not valid YAML, or repeats a key.
@@ -77,6 +100,7 @@ def load_yaml(text: str, *, file: str, plain_strings: bool = False) -> Any:
     class Loader(yaml.SafeLoader):
         pass
 
+    found: list[DataFileError] = [] if problems is None else problems
     if plain_strings:
         resolvers_by_char = yaml.SafeLoader.yaml_implicit_resolvers
         Loader.yaml_implicit_resolvers = {
@@ -87,6 +111,15 @@ def load_yaml(text: str, *, file: str, plain_strings: bool = False) -> Any:
             ]
             for first, resolvers in resolvers_by_char.items()
         }
+    else:
+        Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
+    for tag in ("timestamp", "int", "float"):
+        constructor = yaml.SafeLoader.yaml_constructors[
+            f"tag:yaml.org,2002:{tag}"
+        ]
+        Loader.add_constructor(
+            f"tag:yaml.org,2002:{tag}", _as_written(constructor)
+        )
 
     def construct(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
         mapping = LineMap()
@@ -94,35 +127,33 @@ def load_yaml(text: str, *, file: str, plain_strings: bool = False) -> Any:
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
-            if key in mapping:
-                raise DataFileError(
-                    f"key {key!r} appears twice in one mapping",
-                    file=file,
-                    line=line,
+            if isinstance(key, (list, dict)):
+                found.append(
+                    DataFileError(
+                        "a key must be plain text, not a list or mapping",
+                        file=file,
+                        line=line,
+                    )
                 )
-            try:
-                value = loader.construct_object(value_node, deep=True)
-            except DataFileError:
-                raise
-            except ValueError:
-                # The parser's message can quote the value: leave it out.
-                raise DataFileError(
-                    f"{key!r} has a value that cannot be read as written;"
-                    " write dates as YYYY-MM-DD and put other values in"
-                    " quotes",
-                    file=file,
-                    line=value_node.start_mark.line + 1,
-                    field=str(key),
-                ) from None
-            mapping[key] = value
-            mapping.lines[str(key)] = line
+            elif key in mapping:
+                found.append(
+                    DataFileError(
+                        f"key {key!r} appears twice in one mapping (first"
+                        f" on line {mapping.lines[str(key)]}); keep one",
+                        file=file,
+                        line=line,
+                    )
+                )
+            else:
+                mapping[key] = loader.construct_object(value_node, deep=True)
+                mapping.lines[str(key)] = line
         return mapping
 
     Loader.add_constructor(
         yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct
     )
     try:
-        return yaml.load(text, Loader=Loader)
+        document = yaml.load(text, Loader=Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataFileError(
@@ -130,55 +161,125 @@ def load_yaml(text: str, *, file: str, plain_strings: bool = False) -> Any:
             file=file,
             line=mark.line + 1 if mark else None,
         ) from None
+    if problems is None:
+        raise_all(found)
+
+    return document
+
+
+def _construct_list(loader: Any, node: Any) -> LineList:
+    items = LineList(
+        loader.construct_object(child, deep=True) for child in node.value
+    )
+    items.item_lines = [child.start_mark.line + 1 for child in node.value]
+
+    return items
+
+
+def _as_written(constructor: Any) -> Any:
+    # A scalar that looks like a date or number but is none, such as
+    # 2026-13-45, stays the text as written: the schema then says what is
+    # wrong with it, at its full field path.
+    def construct(loader: Any, node: Any) -> Any:
+        try:
+            return constructor(loader, node)
+        except ValueError:
+            return node.value
+
+    return construct
+
+
+def raise_all(problems: list[DataFileError]) -> None:
+    """
+    Raise one :class:`DataFileError` listing *problems* in file order.
+
+    Does nothing when the list is empty.
+    """
+    if not problems:
+        return
+
+    first, *rest = sorted(problems, key=lambda problem: problem.line or 0)
+    raise DataFileError(
+        first.problem,
+        file=first.file,
+        line=first.line,
+        field=first.field,
+        more=rest,
+    )
 
 
 class Validator:
     """
-    Collects the location context while checking one file.
+    Collects the problems found while checking one file.
+
+    Checks call :meth:`fail` for each problem and carry on with the rest
+    of the file; :meth:`raise_problems` raises them all at the end.
     """
 
     def __init__(self, file: str) -> None:
         self.file = file
+        self.problems: list[DataFileError] = []
 
     def fail(
-        self, problem: str, node: Any, key: str | None, path: str
+        self, problem: str, node: Any, key: str | int | None, path: str
     ) -> None:
+        """
+        Note one problem at *key* of *node*, found at field *path*.
+        """
         line = None
-        if isinstance(node, LineMap) and key is not None:
+        if isinstance(node, LineMap) and isinstance(key, str):
             line = node.lines.get(key)
+        elif isinstance(node, LineList) and isinstance(key, int):
+            line = node.item_lines[key]
         elif isinstance(node, LineMap) and node.lines:
             line = min(node.lines.values())
-        raise DataFileError(problem, file=self.file, line=line, field=path)
+        self.problems.append(
+            DataFileError(problem, file=self.file, line=line, field=path)
+        )
+
+    def raise_problems(self) -> None:
+        """
+        Raise one error listing every problem noted, if there are any.
+        """
+        raise_all(self.problems)
 
     def mapping(
         self,
         node: Any,
         path: str,
         *,
-        required: Mapping[str, Callable[[Any, Any, str, str], None]],
-        optional: Mapping[str, Callable[[Any, Any, str, str], None]],
-    ) -> None:
+        required: Mapping[str, Check],
+        optional: Mapping[str, Check],
+    ) -> bool:
+        """
+        Check a mapping's keys and each value; ``False`` if not a mapping.
+        """
         if not isinstance(node, dict):
             self.fail("expected a mapping of keys to values", node, None, path)
+            return False
+
         for key in node:
             if key not in required and key not in optional:
                 known = ", ".join(sorted({*required, *optional}))
                 self.fail(
                     f"unknown key {key!r}; the keys allowed here are {known}",
                     node,
-                    key,
+                    str(key),
                     _join(path, str(key)),
                 )
         for key, check in required.items():
-            if key not in node:
+            if key in node:
+                check(self, node, key, _join(path, key))
+            else:
                 self.fail(f"missing required key {key!r}", node, None, path)
-            check(self, node, key, _join(path, key))
         for key, check in optional.items():
             if key in node:
                 check(self, node, key, _join(path, key))
 
+        return True
 
-Check = Callable[[Validator, Any, str, str], None]
+
+Check = Callable[[Validator, Any, Any, str], None]
 
 
 def _join(path: str, key: str) -> str:
@@ -192,7 +293,7 @@ def text(*, nullable: bool = False, max_length: int | None = None) -> Check:
             return
         if not isinstance(value, str) or not value.strip():
             v.fail("expected non-empty text", node, key, path)
-        if max_length and len(value) > max_length:
+        elif max_length and len(value) > max_length:
             v.fail(
                 f"is {len(value)} characters; keep it to {max_length}",
                 node,
@@ -248,19 +349,43 @@ def date(*, nullable: bool = True) -> Check:
         value = node[key]
         if value is None and nullable:
             return
-        if isinstance(value, str):
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
             try:
                 value = datetime.date.fromisoformat(value)
             except ValueError:
-                pass
-            else:
-                node[key] = value
-        if not isinstance(value, datetime.date) or isinstance(
-            value, datetime.datetime
-        ):
+                v.fail(
+                    f"the date {value} does not exist: {_why_not(value)}",
+                    node,
+                    key,
+                    path,
+                )
+                return
+            node[key] = value
+        if not is_date(value):
             v.fail("expected a date written YYYY-MM-DD", node, key, path)
 
     return check
+
+
+def is_date(value: Any) -> TypeGuard[datetime.date]:
+    """
+    Whether *value* is a date (a ``datetime`` with its time is not).
+    """
+    return isinstance(value, datetime.date) and not isinstance(
+        value, datetime.datetime
+    )
+
+
+def _why_not(text: str) -> str:
+    year, month, day = (int(part) for part in text.split("-"))
+    if year == 0:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if day == 0:
+        return "there is no day 0"
+
+    return f"{text[:7]} has only {calendar.monthrange(year, month)[1]} days"
 
 
 def boolean(v: Validator, node: Any, key: str, path: str) -> None:
@@ -281,6 +406,8 @@ def listof(item: Check, *, minimum: int = 0) -> Check:
         value = node[key]
         if not isinstance(value, list):
             v.fail("expected a list", node, key, path)
+            return
+
         if len(value) < minimum:
             v.fail(
                 f"has {len(value)} item(s); at least {minimum} are needed",
@@ -289,7 +416,7 @@ def listof(item: Check, *, minimum: int = 0) -> Check:
                 path,
             )
         for index in range(len(value)):
-            item(v, value, index, f"{path}[{index}]")  # type: ignore[arg-type]
+            item(v, value, index, f"{path}[{index}]")
 
     return check
 
@@ -386,32 +513,49 @@ SOURCE_FIELDS: Final[dict[str, Check]] = {
 }
 
 
-def check_code_file(document: Any, *, file: str) -> None:
+def check_code_file(
+    document: Any, *, file: str, captured: datetime.date | None = None
+) -> None:
     """
-    Validate one code file (``data/<code_set>/*.yaml`` or an overlay).
+    Validate one code file (``data/<code_set>/*.yaml``).
+
+    Args:
+        document: The file as read by :func:`load_yaml`.
+        file: Its name, for the messages.
+        captured: The day the code set's list was captured; a current
+            code may not have a stop date on or before it.
 
     Raises:
-        DataFileError: naming the file, line and field of the first problem.
+        DataFileError: naming the file, line and field of every problem.
     """
     v = Validator(file)
-    v.mapping(
+    if v.mapping(
         document,
         "",
         required={"code_set": choice(CODE_SETS), "codes": listof(_record)},
         optional={"source": text()},
-    )
-    seen: dict[str, int] = {}
-    for index, record in enumerate(document["codes"]):
-        code = record["code"]
-        if code in seen:
-            v.fail(
-                f"code {code!r} appears twice (first as codes[{seen[code]}])",
-                record,
-                "code",
-                f"codes[{index}].code",
+    ) and isinstance(document.get("codes"), list):
+        seen: dict[str, int] = {}
+        for index, record in enumerate(document["codes"]):
+            if not isinstance(record, dict):
+                continue
+            path = f"codes[{index}]"
+            code = record.get("code")
+            if isinstance(code, str) and code in seen:
+                v.fail(
+                    f"code {code!r} appears twice (first as"
+                    f" codes[{seen[code]}])",
+                    record,
+                    "code",
+                    f"{path}.code",
+                )
+            elif isinstance(code, str):
+                seen[code] = index
+            check_record(
+                v, document.get("code_set"), record, path, captured=captured
             )
-        seen[code] = index
-        _check_record_rules(v, document["code_set"], record, f"codes[{index}]")
+
+    v.raise_problems()
 
 
 def _record(v: Validator, node: Any, key: Any, path: str) -> None:
@@ -423,12 +567,51 @@ def _record(v: Validator, node: Any, key: Any, path: str) -> None:
     )
 
 
-def _check_record_rules(
-    v: Validator, code_set: str, record: Any, path: str
+def check_record(
+    v: Validator,
+    code_set: Any,
+    record: Mapping[str, Any],
+    path: str,
+    *,
+    captured: datetime.date | None = None,
+    inherited: Mapping[str, Any] | None = None,
 ) -> None:
-    start, stop = record.get("start"), record.get("stop")
-    if start and stop and stop <= start:
-        v.fail("stop date must be after the start date", record, "stop", path)
+    """
+    Check the rules between the fields of one code record.
+
+    The stop date comes after the start date.  A current code has no stop
+    date that had passed when its list was *captured*: from its stop date
+    on a code is deactivated, so only a stop still to come (a scheduled
+    stop, as the lists announce them) goes with ``current``.  Fields of
+    one code set appear only on its records.
+
+    *inherited* holds the values of the keys a record leaves out, for an
+    overlay that changes a code of the release; problems are reported on
+    the keys the record does have.
+    """
+    values = {**(inherited or {}), **record}
+    status, start, stop = (values.get(k) for k in ("status", "start", "stop"))
+    if is_date(start) and is_date(stop) and stop <= start:
+        key = "stop" if "stop" in record else "start"
+        v.fail(
+            "the stop date must be after the start date",
+            record,
+            key,
+            f"{path}.{key}",
+        )
+    if status == "current" and is_date(stop) and captured and stop <= captured:
+        key = "stop" if "stop" in record else "status"
+        listed = code_set.upper() if code_set in CODE_SETS else "code"
+        v.fail(
+            f"the status is current, but the stop date {stop} had passed"
+            f" when the {listed} list was captured ({captured}), so the"
+            " code is deactivated: write status: deactivated, or remove"
+            " the stop date. A current code may only have a stop date"
+            " still to come",
+            record,
+            key,
+            f"{path}.{key}",
+        )
     only = {
         "adjustment": "carc",
         "remark_type": "rarc",
@@ -436,7 +619,11 @@ def _check_record_rules(
         "maps_to": "specialty",
     }
     for key, owner in only.items():
-        if record.get(key) is not None and code_set != owner:
+        if (
+            record.get(key) is not None
+            and code_set in CODE_SETS
+            and (code_set != owner)
+        ):
             v.fail(
                 f"{key!r} is only for {owner.upper()} records",
                 record,
@@ -450,11 +637,13 @@ def check_editorial(document: Any, *, file: str) -> None:
     Validate one editorial file (``data/editorial/<set>/<code>.yaml``).
 
     Raises:
-        DataFileError: naming the file, line and field of the problem.
+        DataFileError: naming the file, line and field of every problem.
     """
-    Validator(file).mapping(
+    v = Validator(file)
+    v.mapping(
         document, "", required=EDITORIAL_REQUIRED, optional=EDITORIAL_OPTIONAL
     )
+    v.raise_problems()
 
 
 def check_sources(document: Any, *, file: str) -> None:
@@ -462,11 +651,13 @@ def check_sources(document: Any, *, file: str) -> None:
     Validate one sources file (``data/sources/*.yaml``).
 
     Raises:
-        DataFileError: naming the file, line and field of the problem.
+        DataFileError: naming the file, line and field of every problem.
     """
-    Validator(file).mapping(
+    v = Validator(file)
+    v.mapping(
         document,
         "",
         required={"sources": listof(nested(SOURCE_FIELDS, {}))},
         optional={},
     )
+    v.raise_problems()

@@ -240,17 +240,28 @@ class DataFileError(DenialKitError, ValueError):
     """
     A data, overlay or claim file with bad content.
 
-    The message starts with the file and line, then the field path, then
-    what was wrong.  For claim files it never quotes the value, which may
-    be patient data.  It is also a :class:`ValueError`.
+    Data and overlay files are checked whole, so one error lists every
+    problem found, in file order.  With one problem the message starts
+    with the file and line, then the field path, then what was wrong;
+    with several it names the file and the count, then gives one such
+    line per problem.  For claim files it never quotes the value, which
+    may be patient data.  It is also a :class:`ValueError`.
+
+    The first problem is given as ``problem``, ``file``, ``line`` and
+    ``field``; further problems of the same file, each a
+    :class:`DataFileError` of its own, as ``more``.
 
     Attributes:
         file (str | None): The file's name, or ``None`` for data given in
             memory.
-        line (int | None): The 1-based line of the problem, when known.
+        line (int | None): The 1-based line of the (first) problem, when
+            known.
         field (str | None): A dotted path to the bad field, such as
             ``claim.service_lines[1].cpt``.
         problem (str): What was wrong and what is expected.
+        problems (tuple[DataFileError, ...]): Every problem, in file
+            order, each with its own ``file``, ``line``, ``field`` and
+            ``problem``; the attributes above are the first one's.
 
     >>> import denialkit
     >>> from denialkit.appeals import context_from_data
@@ -260,7 +271,21 @@ class DataFileError(DenialKitError, ValueError):
     ...     print(error)
     claim.yaml (field practice): is required
 
-    Added in 0.1.0.
+    Several problems in one file (invented here):
+
+    >>> error = DataFileError(
+    ...     "unknown key 'colour'", file="plan.yaml", line=4,
+    ...     more=[DataFileError("expected true or false", file="plan.yaml",
+    ...                         line=9, field="facts[0].uncertain")])
+    >>> print(error)
+    plan.yaml: 2 problems:
+      - plan.yaml:4: unknown key 'colour'
+      - plan.yaml:9 (field facts[0].uncertain): expected true or false
+    >>> [problem.line for problem in error.problems]
+    [4, 9]
+
+    Added in 0.1.0.  Changed in 0.2.0: ``problems`` and ``more``, so one
+    error reports every problem of a data or overlay file.
     """
 
     def __init__(
@@ -270,16 +295,24 @@ class DataFileError(DenialKitError, ValueError):
         file: str | None = None,
         line: int | None = None,
         field: str | None = None,
+        more: Iterable[DataFileError] = (),
     ) -> None:
-        where = ":".join(
-            part for part in (file, str(line) if line else None) if part
-        )
-        at = f" (field {field})" if field else ""
-        super().__init__(f"{where or '<data>'}{at}: {problem}")
         self.file = file
         self.line = line
         self.field = field
         self.problem = problem
+        others = tuple(more)
+        if not others:
+            self.problems: tuple[DataFileError, ...] = (self,)
+            super().__init__(_locate(problem, file, line, field))
+            return
+
+        first = DataFileError(problem, file=file, line=line, field=field)
+        self.problems = (first, *others)
+        listed = "".join(f"\n  - {each}" for each in self.problems)
+        super().__init__(
+            f"{file or '<data>'}: {len(self.problems)} problems:{listed}"
+        )
 
 
 class MissingFieldsError(DenialKitError, ValueError):
@@ -372,6 +405,17 @@ class RemittanceError(DenialKitError, ValueError):
             f"{source}: {len(self.problems)} problem(s) in strict mode:"
             f"{listed}"
         )
+
+
+def _locate(
+    problem: str, file: str | None, line: int | None, field: str | None
+) -> str:
+    where = ":".join(
+        part for part in (file, str(line) if line else None) if part
+    )
+    at = f" (field {field})" if field else ""
+
+    return f"{where or '<data>'}{at}: {problem}"
 
 
 def _or_list(items: Sequence[str]) -> str:

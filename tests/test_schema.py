@@ -1,0 +1,258 @@
+"""
+Tests for denialkit._schema: the checks shared by data/ and overlays.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import denialkit
+from denialkit import DataFileError
+from denialkit._schema import check_code_file, load_yaml
+
+CAPTURED = datetime.date(2026, 8, 17)
+_RECORD = "code_set: carc\ncodes:\n- code: '1'\n  status: current\n"
+
+
+def _check(text: str, captured: datetime.date | None = None) -> None:
+    check_code_file(
+        load_yaml(text, file="codes.yaml"),
+        file="codes.yaml",
+        captured=captured,
+    )
+
+
+def _problem(text: str, captured: datetime.date | None = None) -> str:
+    with pytest.raises(DataFileError) as info:
+        _check(text, captured)
+    [problem] = info.value.problems
+
+    return f"{problem.line} {problem.field}: {problem.problem}"
+
+
+def test_every_problem_is_reported_in_file_order() -> None:
+    """
+    One error lists every problem of the file, sorted by line, each with
+    its own line and full field path.
+    """
+    text = (
+        "code_set: carc\n"
+        "codes:\n"
+        "- code: '1'\n"
+        "  status: current\n"
+        "  colour: red\n"
+        "- code: '1'\n"
+        "  status: gone\n"
+        "- code: '2'\n"
+        "  status: current\n"
+        "  start: 2026-13-45\n"
+    )
+
+    with pytest.raises(DataFileError) as info:
+        _check(text)
+
+    error = info.value
+    assert [(p.line, p.field) for p in error.problems] == [
+        (5, "codes[0].colour"),
+        (6, "codes[1].code"),
+        (7, "codes[1].status"),
+        (10, "codes[2].start"),
+    ]
+    assert str(error).startswith("codes.yaml: 4 problems:\n")
+    assert str(error).count("\n  - codes.yaml:") == 4
+
+
+def test_the_error_keeps_the_first_problem_as_its_attributes() -> None:
+    """
+    file, line, field and problem are the first problem's, as before the
+    error listed them all.
+    """
+    text = "code_set: carc\ncodes:\n- {code: '1', status: x}\n- {code: 2}\n"
+
+    with pytest.raises(DataFileError) as info:
+        _check(text)
+
+    error, first = info.value, info.value.problems[0]
+    assert (error.file, error.line, error.field, error.problem) == (
+        first.file,
+        first.line,
+        first.field,
+        first.problem,
+    )
+    assert error.field == "codes[0].status"
+
+
+def test_a_single_problem_reads_as_before() -> None:
+    """
+    With one problem the message is that problem, and problems holds the
+    error itself.
+    """
+    error = DataFileError("an invented problem", file="f.yaml", line=3)
+
+    assert str(error) == "f.yaml:3: an invented problem"
+    assert error.problems == (error,)
+
+
+def test_a_repeated_key_is_reported_with_the_schema_problems() -> None:
+    """
+    A key written twice in one mapping is one more problem of the file.
+    """
+    text = (
+        "code_set: carc\n"
+        "codes:\n"
+        "- code: '1'\n"
+        "  status: current\n"
+        "  status: deactivated\n"
+        "  colour: red\n"
+    )
+    collected: list[DataFileError] = []
+    document = load_yaml(text, file="codes.yaml", problems=collected)
+
+    with pytest.raises(DataFileError) as info:
+        check_code_file(document, file="codes.yaml")
+
+    assert "first on line 4" in collected[0].problem
+    assert [p.field for p in info.value.problems] == ["codes[0].colour"]
+
+
+def test_a_repeated_key_alone_still_raises() -> None:
+    """
+    Without a list to collect into, load_yaml raises on a repeated key.
+    """
+    with pytest.raises(DataFileError, match="appears twice") as info:
+        load_yaml("a: 1\nb: 2\na: 3\n", file="x.yaml")
+
+    assert info.value.line == 3
+
+
+def test_a_bad_list_item_names_its_own_line() -> None:
+    """
+    A bad item in a list of values is reported at its own line.
+    """
+    text = (
+        "code_set: carc\ncodes:\n- code: '1'\n  status: current\n"
+        "  keywords:\n  - late\n  - 5\n"
+    )
+
+    assert _problem(text) == "7 codes[0].keywords[1]: expected non-empty text"
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("2026-13-45", "there is no month 13"),
+        ("'2026-13-45'", "there is no month 13"),
+        ("2026-02-30", "2026-02 has only 28 days"),
+        ('"2024-02-30"', "2024-02 has only 29 days"),
+        ("2026-04-31", "2026-04 has only 30 days"),
+        ("2026-01-00", "there is no day 0"),
+        ("0000-01-01", "there is no year 0"),
+    ],
+)
+def test_a_date_that_does_not_exist_says_so(written: str, why: str) -> None:
+    """
+    A date written YYYY-MM-DD that is not in the calendar, quoted or not,
+    is reported at its full field path as a date that does not exist.
+    """
+    text = f"{_RECORD}  start: {written}\n"
+    shown = written.strip("'\"")
+
+    assert _problem(text) == (
+        f"5 codes[0].start: the date {shown} does not exist: {why}"
+    )
+
+
+def test_a_source_date_that_does_not_exist_names_the_full_path() -> None:
+    """
+    The read date of a source is reported as sources[0].read, not read.
+    """
+    from denialkit._schema import check_sources
+
+    text = (
+        "sources:\n- id: demo\n  title: Demo\n  url: https://example.org\n"
+        "  read: 2026-02-30\n"
+    )
+
+    with pytest.raises(DataFileError) as info:
+        check_sources(load_yaml(text, file="s.yaml"), file="s.yaml")
+
+    assert info.value.field == "sources[0].read"
+    assert "does not exist" in info.value.problem
+
+
+@pytest.mark.parametrize(
+    "written", ["'05/01/2026'", "'20260105'", "2026-1-45", "2026-01-05 10:00"]
+)
+def test_a_date_in_another_form_asks_for_yyyy_mm_dd(written: str) -> None:
+    """
+    A value not written YYYY-MM-DD keeps the message that asks for it.
+    """
+    text = f"{_RECORD}  start: {written}\n"
+
+    assert _problem(text) == (
+        "5 codes[0].start: expected a date written YYYY-MM-DD"
+    )
+
+
+def test_a_current_code_whose_stop_date_had_passed_is_refused() -> None:
+    """
+    A current code may not have a stop date on or before the day its list
+    was captured: from that date on the code is deactivated.
+    """
+    text = (
+        "code_set: carc\ncodes:\n- code: '1'\n  status: current\n"
+        "  start: 2001-01-01\n  stop: 2026-01-05\n"
+    )
+
+    found = _problem(text, CAPTURED)
+
+    assert found.startswith("6 codes[0].stop: the status is current")
+    assert "2026-01-05" in found and "2026-08-17" in found
+    assert "status: deactivated" in found
+
+
+def test_a_current_code_may_have_a_scheduled_stop() -> None:
+    """
+    A stop date after the capture day is a stop the list announces ahead,
+    so it goes with a current status; a deactivated code keeps any date.
+    """
+    text = (
+        "code_set: carc\ncodes:\n- {code: '1', status: current,"
+        " stop: 2027-03-01}\n- {code: '2', status: deactivated,"
+        " stop: 2009-07-01}\n"
+    )
+
+    _check(text, CAPTURED)
+
+
+def test_stop_before_start_names_the_stop_field() -> None:
+    """
+    A stop date not after the start date is reported on stop.
+    """
+    text = (
+        "code_set: carc\ncodes:\n- code: '1'\n  status: deactivated\n"
+        "  start: 2020-01-01\n  stop: 2019-01-01\n"
+    )
+
+    assert _problem(text) == (
+        "6 codes[0].stop: the stop date must be after the start date"
+    )
+
+
+@pytest.mark.parametrize("release", denialkit.releases())
+def test_no_shipped_current_code_has_a_passed_stop_date(release: str) -> None:
+    """
+    In every shipped release, a current code's stop date (if any) comes
+    after the day its list was captured.
+    """
+    dataset = denialkit.load(release)
+
+    wrong = [
+        r.key
+        for r in dataset
+        if r.is_current and r.stop and r.listed_on and r.stop <= r.listed_on
+    ]
+
+    assert wrong == []
