@@ -108,6 +108,27 @@ def test_draft_mode_shows_placeholders(context) -> None:  # type: ignore[no-unty
     assert "1. The denial notice dated" in text
 
 
+def test_draft_placeholders_read_as_words_a_biller_uses(context) -> None:  # type: ignore[no-untyped-def]
+    """
+    Missing service facts, addresses and member ID print as a biller
+    would name them, never as field names like "Service Lines Cpt".
+    """
+    bare = attrs.evolve(
+        context,
+        practice=attrs.evolve(context.practice, address_lines=()),
+        patient=attrs.evolve(context.patient, member_id=""),
+        claim=attrs.evolve(context.claim, service_lines=()),
+    )
+
+    text = render(builtin_letter("CO-50"), bare, draft=True)
+
+    assert "- [Procedure Code] on [Date of Service]" in text
+    assert ": [Member ID]" in text
+    assert "[Practice Address]" in text
+    assert "Service Lines" not in text
+    assert "Address Lines" not in text
+
+
 @pytest.mark.parametrize("payload", INJECTIONS)
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
 def test_values_are_data_in_every_field_and_format(

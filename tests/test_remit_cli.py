@@ -16,6 +16,7 @@ import pytest
 
 from denialkit.remit._cli import register
 
+from .conftest import EXAMPLES
 from .remit.independent import SAMPLES
 
 SYNTHETIC = SAMPLES / "synthetic_denial-edge-cases.835"
@@ -129,14 +130,15 @@ def test_strict_mode_exits_1_on_problems(
         ["remit", "/no/such/file.835"],
         ["remit", "--appeals", "out", str(SYNTHETIC)],
         ["remit", "--release", "1999.9", str(SYNTHETIC)],
+        ["remit", "--overwrite", str(SYNTHETIC)],
     ],
 )
 def test_bad_arguments_exit_2(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """
-    A missing file, --appeals without --practice or an unknown release
-    exit 2 with a message.
+    A missing file, --appeals without --practice, an unknown release or
+    --overwrite without --appeals exit 2 with a message.
     """
     status = main(argv)
 
@@ -284,3 +286,234 @@ def test_main_cli_has_the_remit_command(
 
     assert status == 0
     assert "4 denial(s)" in capsys.readouterr().out
+
+
+GRIP = SAMPLES / "oopfactory_4010-grip-elements.835"
+LARGE = SAMPLES / "oopfactory_4010-deidentified-large.835"
+
+
+def _appeals(
+    folder: pathlib.Path, *paths: pathlib.Path, overwrite: bool = False
+) -> int:
+    practice = str(EXAMPLES / "practice.yaml")
+    flags = ["--overwrite"] if overwrite else []
+
+    return main(
+        [
+            "remit",
+            "--appeals",
+            str(folder),
+            "--practice",
+            practice,
+            *flags,
+            *map(str, paths),
+        ]
+    )
+
+
+def test_no_letter_for_a_correction_or_reversal(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    In the grip-elements sample only CO-29 gets a letter: CR-18 on a
+    denied claim and the adjustments of its two reversals (status 22) get
+    none.
+    """
+    status = _appeals(tmp_path, GRIP)
+
+    names = sorted(path.name for path in tmp_path.iterdir())
+
+    assert status == 0
+    assert names == ["oopfactory_4010-grip-elements-t1-c3-l1-CO-29.txt"]
+    assert "Wrote 1 appeal letter(s)" in capsys.readouterr().err
+
+
+def test_summary_explains_corrections_and_leaves_out_negatives(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """
+    Negative adjustments (CR-50 -14.00, CR-18 -50.00) are no denials and
+    no summary rows; the summary says how many it left out.
+    """
+    status = main(["remit", str(LARGE)])
+
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("XXX - ")]
+
+    assert status == 0
+    assert rows
+    assert not [row for row in rows if row.split()[-1].startswith("-")]
+    assert "CR-50" not in out
+    assert "40 negative adjustment(s) are not counted as denials" in out
+
+
+def test_summary_names_the_denials_never_drafted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """
+    CR and reversal denials stay in the table, with a note that no appeal
+    is drafted for them.
+    """
+    main(["remit", str(GRIP)])
+
+    out = capsys.readouterr().out
+
+    assert "CR-18    known            1          25.95" in out
+    assert "8 of these denial(s) are in group CR or on a reversal" in out
+    assert "1 negative adjustment(s)" in out
+
+
+def test_json_counts_negative_adjustments(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """
+    --json gives the count of negative adjustments left out, and lists CR
+    denials as not appealable.
+    """
+    main(["remit", "--json", str(GRIP)])
+
+    data = json.loads(capsys.readouterr().out)
+    cr = [d for d in data["denials"] if d["group"] == "CR"]
+
+    assert data["negative_adjustments"] == 1
+    assert cr
+    assert {d["appealable"] for d in cr} == {False}
+
+
+def test_existing_letters_are_kept_unless_overwrite(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    A second run keeps a letter the user edited and says why it skipped
+    it; --overwrite replaces it.
+    """
+    _appeals(tmp_path, SYNTHETIC)
+    [letter] = tmp_path.iterdir()
+    letter.write_text("edited by hand", "utf-8")
+    capsys.readouterr()
+
+    kept = _appeals(tmp_path, SYNTHETIC)
+    kept_err = capsys.readouterr().err
+    kept_text = letter.read_text("utf-8")
+    replaced = _appeals(tmp_path, SYNTHETIC, overwrite=True)
+    replaced_err = capsys.readouterr().err
+
+    assert kept == replaced == 0
+    assert kept_text == "edited by hand"
+    assert "Wrote 0 appeal letter(s)" in kept_err
+    assert (
+        "skipped 1: already written; pass --overwrite to replace." in kept_err
+    )
+    assert "Wrote 1 appeal letter(s)" in replaced_err
+    assert "skipped 0." in replaced_err
+    assert "edited by hand" not in letter.read_text("utf-8")
+
+
+def test_same_named_files_in_two_folders_get_two_letters(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    Two files of the same name give two letters, the second numbered,
+    rather than one letter written over the other.
+    """
+    for month in ("jan", "feb"):
+        (tmp_path / month).mkdir()
+        shutil.copy(SYNTHETIC, tmp_path / month / "remit.835")
+    out = tmp_path / "letters"
+
+    _appeals(out, tmp_path / "jan", tmp_path / "feb")
+    again = _appeals(out, tmp_path / "jan", tmp_path / "feb")
+
+    names = sorted(path.name for path in out.iterdir())
+
+    assert again == 0
+    assert names == [
+        "remit-t1-c2-l0-CO-197-2.txt",
+        "remit-t1-c2-l0-CO-197.txt",
+    ]
+    assert "skipped 2: already written" in capsys.readouterr().err
+
+
+def test_claim_level_letter_lists_the_claim_charge_and_date(
+    tmp_path: pathlib.Path,
+) -> None:
+    """
+    CO-197 on a claim with no lines lists the claim's charge on the first
+    day of its statement period, with a placeholder a biller can read for
+    the procedure the 835 does not name.
+    """
+    _appeals(tmp_path, SYNTHETIC)
+
+    [letter] = tmp_path.iterdir()
+    text = letter.read_text("utf-8")
+
+    assert "- [Procedure Code] on December 20, 2023, billed $500.00" in text
+    assert "[Service Lines" not in text
+    assert "[Date of Service]" not in text
+
+
+def test_claim_level_letter_lists_every_line_of_the_claim(
+    tmp_path: pathlib.Path,
+) -> None:
+    """
+    A claim-level denial on a claim with lines lists each line; a line
+    without its own date takes the claim's statement date.
+    """
+    remit = tmp_path / "claim.835"
+    remit.write_text(
+        "ST*835*0001~BPR*I*0*C*NON************20240301~N1*PR*FAKE PLAN~"
+        "N1*PE*FAKE CLINIC~CLP*FAKEACCT*4*300*0**CI*FAKEICN~"
+        "CAS*CO*50*300~NM1*QC*1*TESTPATIENT*BETA****MI*FAKEMEMBER~"
+        "DTM*232*20240105~DTM*233*20240105~"
+        "SVC*HC:99213:25*100*0**1~DTM*472*20240102~"
+        "SVC*HC:97110*200*0**1~SE*13*0001~",
+        "utf-8",
+    )
+    out = tmp_path / "letters"
+
+    _appeals(out, remit)
+
+    [letter] = out.iterdir()
+    text = letter.read_text("utf-8")
+
+    assert "- 99213-25 on January 2, 2024, billed $100.00" in text
+    assert "- 97110 on January 5, 2024, billed $200.00" in text
+    assert "[Procedure Code]" not in text
+
+
+def test_example_practice_file_loads() -> None:
+    """
+    examples/practice.yaml loads as the practice of --appeals, with every
+    field the how-to lists.
+    """
+    from denialkit.remit._cli import _practice
+
+    context = _practice(str(EXAMPLES / "practice.yaml"))
+
+    assert context.practice.name == "Example Valley Imaging (TEST PRACTICE)"
+    assert context.practice.npi == "1234567893"
+    assert context.practice.address_lines
+    assert context.provider is not None
+    assert context.provider.npi == "1245319599"
+    assert (context.signer_name, context.signer_title) == (
+        "Alex Sample",
+        "Billing lead",
+    )
+
+
+def test_how_to_shows_the_example_practice_file() -> None:
+    """
+    The practice file in the remittance-folder how-to is
+    examples/practice.yaml, so the two cannot drift apart.
+    """
+    import re
+
+    import yaml
+
+    page = EXAMPLES.parent / "docs" / "how-to" / "remittance-folder.md"
+    [shown] = re.findall(r"```yaml\n(.*?)```", page.read_text(), re.DOTALL)
+
+    example = (EXAMPLES / "practice.yaml").read_text("utf-8")
+
+    assert yaml.safe_load(shown) == yaml.safe_load(example)
+    assert "--practice examples/practice.yaml" in page.read_text()

@@ -6,7 +6,9 @@ reversal pairing, R2 and the appeal deadline.
 from __future__ import annotations
 
 import datetime
+import pathlib
 from decimal import Decimal
+from typing import Final
 
 import pytest
 
@@ -22,6 +24,7 @@ from denialkit.remit import (
     read,
 )
 
+from .remit import independent
 from .remit.independent import SAMPLES
 
 
@@ -389,10 +392,13 @@ def test_imbalance_is_reported_with_the_amounts() -> None:
 
     problems = {p.code: p.message for p in reader.problems}
 
-    assert "charge 100 less adjustments 20 is 80" in problems["line-imbalance"]
-    assert "paid 70 (off by -10)" in problems["line-imbalance"]
+    assert (
+        "charge 100.00 less adjustments 20.00 is 80.00"
+        in problems["line-imbalance"]
+    )
+    assert "paid 70.00 (off by -10.00)" in problems["line-imbalance"]
     assert "Claim 1 does not balance" in problems["claim-imbalance"]
-    assert "(off by 5)" in problems["payment-imbalance"]
+    assert "(off by 5.00)" in problems["payment-imbalance"]
 
 
 def test_payment_balances_with_provider_adjustments() -> None:
@@ -417,7 +423,8 @@ def test_payment_balances_with_provider_adjustments() -> None:
 def test_every_adjustment_of_every_sample_is_a_denial_or_excluded() -> None:
     """
     No adjustment is lost: denials plus the excluded patient-share,
-    contractual and informational ones add up to all adjustments.
+    contractual, informational and negative ones add up to all
+    adjustments.
     """
     for path in sorted(SAMPLES.glob("*.835")):
         for remittance in read(path):
@@ -427,6 +434,7 @@ def test_every_adjustment_of_every_sample_is_a_denial_or_excluded() -> None:
                 for _, _, a in remittance.adjustments()
                 if _classified_as(check_code(a.reason))
                 in ("patient_share", "contractual", "informational")
+                or (a.amount is not None and a.amount < 0)
             ]
             total = sum(1 for _ in remittance.adjustments())
             assert len(found) + len(excluded) == total, path.name
@@ -457,8 +465,8 @@ def test_denial_item_fields() -> None:
 
 def test_reversals_are_never_appealable() -> None:
     """
-    Adjustments on a reversal (status 22) or with a negative amount undo
-    earlier ones: they are reported but never offered for appeal.
+    Adjustments on a reversal (status 22) undo earlier ones: they are
+    reported but never offered for appeal.
     """
     from denialkit.remit import denials, read
 
@@ -478,3 +486,223 @@ def test_reversals_are_never_appealable() -> None:
 
     assert undone
     assert all(d.is_appealable is False for d in undone)
+
+
+def _every_sample_denial() -> list[Denial]:
+    return [
+        denial
+        for path in sorted(SAMPLES.glob("*.835"))
+        for remittance in read(path)
+        for denial in denials(remittance)
+    ]
+
+
+def test_corrections_and_reversals_are_never_appealable_in_any_sample() -> (
+    None
+):
+    """
+    No denial in group CR, on a reversal (status 22) or with a negative
+    amount is appealable or has an appeal deadline, in any sample.
+    """
+    found = _every_sample_denial()
+
+    reworked = [
+        d
+        for d in found
+        if d.group == "CR"
+        or d.claim.status.is_reversal
+        or (d.amount is not None and d.amount < 0)
+    ]
+
+    assert len(reworked) > 5
+    assert [d.is_appealable for d in reworked] == [False] * len(reworked)
+    assert [d.deadline for d in reworked] == [None] * len(reworked)
+
+
+def test_cr_18_on_a_denied_claim_is_listed_but_not_appealable() -> None:
+    """
+    The grip-elements sample denies claim 2 (status 4) with CR-18: the
+    CARC alone says appeal, but group CR reworks an earlier adjudication,
+    so the denial is listed and not appealable.
+    """
+    remittance = _one("oopfactory_4010-grip-elements.835")
+
+    [cr18] = [
+        d
+        for d in denials(remittance)
+        if (d.group, d.reason.code.code) == ("CR", "18")
+    ]
+
+    assert (cr18.where, cr18.claim.status.code) == ("claim 2, line 1", "4")
+    assert cr18.amount == Decimal("25.95")
+    assert cr18.reason.lookup is not None
+    assert cr18.reason.lookup.record.is_appealable is True
+    assert cr18.is_appealable is False
+    assert cr18.deadline is None
+
+
+def test_negative_adjustments_are_not_denials() -> None:
+    """
+    A negative adjustment adds to the payment, so it is no denial: the
+    large sample's reversals with CR-50 -14 and CR-18 -50 yield none.
+    """
+    [*remittances] = read(SAMPLES / "oopfactory_4010-deidentified-large.835")
+
+    found = [d for remittance in remittances for d in denials(remittance)]
+    negative = [
+        adjustment
+        for remittance in remittances
+        for _, _, adjustment in remittance.adjustments()
+        if adjustment.amount is not None and adjustment.amount < 0
+    ]
+
+    assert {(a.group, a.reason.code) for a in negative} >= {
+        ("CR", "50"),
+        ("CR", "18"),
+    }
+    assert [d for d in found if d.amount is not None and d.amount < 0] == []
+    assert ("CR", "50") not in {(d.group, d.reason.code.code) for d in found}
+
+
+def test_a_negative_denial_code_is_not_a_denial() -> None:
+    """
+    CO-50 with a negative amount gives back an earlier reduction; the
+    positive CO-50 beside it is the denial.
+    """
+    text = _text(
+        "CLP*FAKEACCT*1*100*40**{filing}*FAKEICN",
+        "SVC*HC:99213*100*40**1",
+        "CAS*CO*50*70**50*-10",
+    )
+    [remittance] = read(text)
+
+    found = [(d.group, d.amount) for d in denials(remittance)]
+
+    assert found == [("CO", Decimal("70"))]
+
+
+# Element qualifiers whose values identify a patient or a claim: NM1
+# entities (patient, insured, corrected patient, other subscriber) and
+# the patient's REF numbers; dates of service, statement and receipt.
+_PEOPLE: Final = {"QC", "IL", "74", "GB"}
+_PATIENT_REFS: Final = {"EA", "1W", "SY", "28", "6R", "F8", "1K", "BB"}
+_SERVICE_DATES: Final = {"472", "150", "151", "232", "233", "050"}
+
+
+def _patient_data(path: pathlib.Path) -> set[str]:
+    """
+    Every patient value of a sample as text, read without denialkit:
+    names, identifiers, claim numbers and dates of service (as sent, ISO
+    and as a date repr).  Masked values made of one repeated character
+    (``XXXX``, ``9999``) and values under four characters are left out:
+    they identify no one and occur in codes and amounts.
+    """
+    found: set[str] = set()
+    for row in independent.segments(path.read_text("utf-8-sig")):
+        tag = row[0]
+        if tag == "NM1" and len(row) > 1 and row[1] in _PEOPLE:
+            found.update(row[3:6])
+            found.update(row[9:10])
+        elif tag == "REF" and len(row) > 2 and row[1] in _PATIENT_REFS:
+            found.add(row[2])
+        elif tag == "CLP":
+            found.update([row[1], *row[7:8]])
+        elif tag == "DTM" and len(row) > 2 and row[1] in _SERVICE_DATES:
+            day = datetime.datetime.strptime(row[2], "%Y%m%d").date()
+            found.update((row[2], day.isoformat(), repr(day)))
+
+    return {
+        value.strip()
+        for value in found
+        if len(value.strip()) >= 4 and len(set(value.strip())) > 1
+    }
+
+
+def test_no_repr_shows_patient_data_in_any_sample() -> None:
+    """
+    Across every sample, the repr of each denial, and of its claim, line,
+    adjustment and validity, shows no patient name, identifier, claim
+    number or date of service from the file.
+    """
+    leaks = []
+    for path in sorted(SAMPLES.glob("*.835")):
+        secrets = _patient_data(path)
+        for remittance in read(path):
+            for denial in denials(remittance):
+                shown = "".join(
+                    repr(part)
+                    for part in (
+                        denial,
+                        denial.claim,
+                        denial.line,
+                        denial.adjustment,
+                        denial.validity,
+                    )
+                )
+                leaks += [
+                    (path.name, denial.where, secret)
+                    for secret in secrets
+                    if secret in shown
+                ]
+
+    assert leaks == []
+
+
+def test_validity_in_a_denial_repr_is_masked() -> None:
+    """
+    The date of service checked for a deactivated CARC is kept on the
+    denial but masked in its repr.
+    """
+    remittance = _one("synthetic_denial-edge-cases.835")
+
+    [retired] = [d for d in denials(remittance) if d.reason.code.code == "42"]
+
+    assert retired.validity is not None
+    assert retired.validity.on == datetime.date(2023, 12, 15)
+    assert "on=***" in repr(retired)
+    assert "2023" not in repr(retired)
+
+
+def test_imbalance_amounts_show_two_decimal_places() -> None:
+    """
+    Amounts sent with no or one decimal place read as money (1.0 as
+    1.00); one sent with more places keeps them, unrounded.
+    """
+    text = _text(
+        "CLP*FAKEACCT*1*100*79.0*20*{filing}*FAKEICN",
+        "SVC*HC:99213*100*79.0**1",
+        "CAS*PR*2*20",
+        "CLP*FAKEACCT2*1*50*49.995**{filing}*FAKEICN2",
+        bpr="128.995",
+    )
+    reader = read(text)
+    list(reader)
+
+    problems = [p.message for p in reader.problems]
+    [line] = [p for p in problems if p.startswith("Line 1 of claim 1")]
+    [claim] = [p for p in problems if p.startswith("Claim 2")]
+
+    assert line.endswith(
+        "charge 100.00 less adjustments 20.00 is 80.00, but the payer paid"
+        " 79.00 (off by -1.00)."
+    )
+    assert claim.endswith(
+        "charge 50.00 less adjustments 0.00 is 50.00, but the payer paid"
+        " 49.995 (off by -0.005)."
+    )
+    assert [p for p in problems if "off by -1.0)" in p] == []
+
+
+def test_payment_imbalance_keeps_its_cents() -> None:
+    """
+    The grip-elements payment is off by the PLB's -1.27, printed as sent.
+    """
+    reader = read(SAMPLES / "oopfactory_4010-grip-elements.835")
+    list(reader)
+
+    [problem] = reader.problems
+
+    assert problem.message.endswith(
+        "is 5.75, but the claims paid 5.75 less provider adjustments of"
+        " -1.27 make 7.02 (off by -1.27)."
+    )

@@ -481,3 +481,23 @@ def test_an_empty_file_is_reported() -> None:
 
     assert remittances == []
     assert [p.code for p in reader.problems] == ["empty"]
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [(b"\r\n  \n", "empty"), (b"hello, this is not X12 at all\n", "not-x12")],
+)
+def test_problems_about_the_whole_text_print_no_empty_brackets(
+    source: bytes, code: str
+) -> None:
+    """
+    A problem with no segment id reads "segment 1: …", never "segment 1
+    (): …".
+    """
+    _, problems = _read(source)
+
+    [problem] = problems
+
+    assert problem.code == code
+    assert str(problem).startswith("segment 1: ")
+    assert "()" not in str(problem)

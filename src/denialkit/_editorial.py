@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from ._codes import AppealAction, ValidityState
 
 
+def _masked(value: object) -> str:
+    return "***"
+
+
 @attrs.frozen(kw_only=True)
 class Source:
     """
@@ -248,7 +252,8 @@ class Validity:
         state: ``"valid"``, ``"not_yet_valid"``, ``"deactivated"``, or
             ``"unknown"`` when the lists do not give the dates needed to
             answer; denialkit does not guess them.
-        on: The date asked about.
+        on: The date asked about, usually a date of service; masked in
+            ``repr``.
         reason: One sentence saying why, naming any successor code.
 
     >>> import datetime, denialkit
@@ -256,12 +261,15 @@ class Validity:
     >>> validity = denialkit.lookup("42", as_of=day, release="2026.1").validity
     >>> validity.state, validity.is_valid
     ('not_yet_valid', False)
+    >>> "1990" in repr(validity)
+    False
 
-    Added in 0.1.0.
+    Added in 0.1.0; ``on`` is masked in ``repr`` since 0.2.0.
     """
 
     state: ValidityState
-    on: datetime.date
+    # A date of service is patient data, and reprs end up in logs.
+    on: datetime.date = attrs.field(repr=_masked)
     reason: str
 
     @property

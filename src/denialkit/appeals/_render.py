@@ -22,7 +22,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn
 
 import attrs
 import jinja2
@@ -264,12 +264,38 @@ class _Placeholder(jinja2.Undefined):
         return 1
 
 
+# Words a biller uses for the fields whose names read like code; any
+# other field is named by the last two names of its path.
+_LABELS: Final = {
+    "claim.payer_claim_number": "Payer Claim Number",
+    "claim.service_lines[].billed": "Billed Amount",
+    "claim.service_lines[].cpt": "Procedure Code",
+    "claim.service_lines[].date_of_service": "Date of Service",
+    "claim.service_lines[].modifiers": "Modifiers",
+    "claim.service_lines[].units": "Units",
+    "denial.correction": "Description of the Correction",
+    "denial.decision_contractor": "Contractor Name",
+    "denial.notice_date": "Notice Date",
+    "denial.original_submission_date": "Original Submission Date",
+    "denial.prior_authorization_number": "Authorization Number",
+    "denial.stated_reason": "Reason the Payer Gave",
+    "denial.submission_proof": "Proof of Timely Filing",
+    "patient.address_lines": "Patient Address",
+    "patient.date_of_birth": "Date of Birth",
+    "patient.member_id": "Member ID",
+    "payer.appeals_address_lines": "Payer Appeals Address",
+    "practice.address_lines": "Practice Address",
+}
+_WORDS: Final = {"Id": "ID", "Npi": "NPI", "Cpt": "CPT", "Of": "of"}
+
+
 def placeholder(path: str) -> str:
     """
     Make the visible placeholder that draft mode prints for a field path.
 
-    The placeholder is built from the last two names in the path, so
-    drafts show where each missing value goes.
+    Fields of the built-in sections are named as a biller would name
+    them; any other field by the last two names in its path, so drafts
+    show where each missing value goes.
 
     Args:
         path: A field path such as ``"patient.name"``, or
@@ -283,14 +309,24 @@ def placeholder(path: str) -> str:
     >>> placeholder("clinical.guideline.topic")
     '[Guideline Topic]'
     >>> placeholder("claim.service_lines[].cpt")
-    '[Service Lines Cpt]'
+    '[Procedure Code]'
+    >>> placeholder("claim.service_lines[0].date_of_service")
+    '[Date of Service]'
+    >>> placeholder("practice.address_lines[]")
+    '[Practice Address]'
 
-    Added in 0.1.0.
+    Added in 0.1.0; built-in fields read as words since 0.2.0.
     """
-    parts = [p for p in re.split(r"[.\[\]]+", path) if p]
-    words = " ".join(parts[-2:]).replace("_", " ")
+    # An item of a missing list (``practice.address_lines[]``) stands for
+    # the whole list.
+    field = re.sub(r"\[\d*\]", "[]", path).removesuffix("[]")
+    label = _LABELS.get(field)
+    if label is None:
+        parts = [p for p in re.split(r"[.\[\]]+", path) if p]
+        words = " ".join(parts[-2:]).replace("_", " ").title().split()
+        label = " ".join(_WORDS.get(word, word) for word in words)
 
-    return f"[{words.title()}]"
+    return f"[{label}]"
 
 
 def _finalize(value: Any) -> Any:

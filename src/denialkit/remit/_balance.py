@@ -12,6 +12,10 @@ asks for each check when a line, a claim or a transaction ends.  A check
 that cannot be made because an amount is missing or unreadable is
 skipped; the missing amount has its own problem already, except an empty
 line charge, which is reported here.
+
+Amounts in messages show at least two decimal places, as money does
+(``135`` reads ``135.00``); an amount sent with more places keeps them
+all, because rounding could hide the very difference being reported.
 """
 
 from __future__ import annotations
@@ -64,9 +68,10 @@ def line_problem(
 
     return report(
         "line-imbalance",
-        f"Line {line} of claim {claim} does not balance: charge {charge}"
-        f" less adjustments {adjusted} is {expected}, but the payer paid"
-        f" {paid} (off by {paid - expected}).",
+        f"Line {line} of claim {claim} does not balance: charge"
+        f" {money(charge)} less adjustments {money(adjusted)} is"
+        f" {money(expected)}, but the payer paid {money(paid)} (off by"
+        f" {money(paid - expected)}).",
         segment,
         "SVC",
     )
@@ -96,9 +101,9 @@ def claim_problem(
 
     return report(
         "claim-imbalance",
-        f"Claim {claim} does not balance: charge {charge} less adjustments"
-        f" {adjusted} is {expected}, but the payer paid {paid} (off by"
-        f" {paid - expected}).",
+        f"Claim {claim} does not balance: charge {money(charge)} less"
+        f" adjustments {money(adjusted)} is {money(expected)}, but the"
+        f" payer paid {money(paid)} (off by {money(paid - expected)}).",
         segment,
         "CLP",
     )
@@ -127,12 +132,32 @@ def payment_problem(
 
     return report(
         "payment-imbalance",
-        f"The payment amount (BPR02) is {payment.amount}, but the claims"
-        f" paid {paid} less provider adjustments of {offsets} make"
-        f" {expected} (off by {payment.amount - expected}).",
+        f"The payment amount (BPR02) is {money(payment.amount)}, but the"
+        f" claims paid {money(paid)} less provider adjustments of"
+        f" {money(offsets)} make {money(expected)} (off by"
+        f" {money(payment.amount - expected)}).",
         segment,
         "BPR",
     )
+
+
+def money(amount: Decimal) -> str:
+    """
+    An amount as a message shows it: at least two decimal places, never
+    rounded, never in exponent notation.
+
+    >>> money(Decimal("-1.0")), money(Decimal("135")), money(Decimal("-1.27"))
+    ('-1.00', '135.00', '-1.27')
+    >>> money(Decimal("0.125")), money(Decimal("1E+2"))
+    ('0.125', '100.00')
+    """
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        # More places than cents: show them all rather than round.
+        return f"{amount:f}"
+
+    # Adding places is exact: formatting with two pads with zeros.
+    return f"{amount:.2f}"
 
 
 def _total(amounts: Sequence[Decimal | None]) -> Decimal | None:

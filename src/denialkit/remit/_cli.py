@@ -7,6 +7,8 @@ notes to stderr.  Exit status: 0 when every file was read, 1 when
 ``--strict`` found problems, 2 for bad arguments or unreadable paths.
 The text summary names payers, codes and amounts only; ``--json`` and
 ``--csv`` add the claim numbers a biller needs to work each denial.
+``--appeals`` never replaces a letter file that already exists unless
+``--overwrite`` is given, so edits made to a draft survive a rerun.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import IO, TYPE_CHECKING, Any, Final
 import attrs
 
 from ..exceptions import DenialKitError
-from ._denials import Denial, denials
+from ._denials import Denial, denials, reworks_earlier
 from ._model import Claim, Problem
 from ._reader import read
 
@@ -88,12 +90,19 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--appeals",
         metavar="DIR",
-        help="write a drafted letter per appealable denial into DIR",
+        help="write a drafted letter per appealable denial into DIR;"
+        " a letter whose file exists is kept, not replaced",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="with --appeals, replace letters that already exist",
     )
     parser.add_argument(
         "--practice",
         metavar="FILE",
-        help="YAML or JSON file with the practice (needed by --appeals)",
+        help="YAML or JSON file with the practice, as in"
+        " examples/practice.yaml (needed by --appeals)",
     )
     parser.add_argument(
         "--release", help="dataset release to use (default: newest)"
@@ -115,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
         files = list(_files(args.paths))
         if bool(args.appeals) != bool(args.practice):
             raise _UsageError("--appeals and --practice go together")
+        if args.overwrite and not args.appeals:
+            raise _UsageError("--overwrite only applies with --appeals")
         dataset = _dataset(args.release)
         practice = _practice(args.practice) if args.practice else None
     except (_UsageError, DenialKitError) as error:
@@ -144,7 +155,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         report.write_text(sys.stdout)
     if practice is not None:
-        _write_letters(report.denials, practice, args.appeals)
+        _write_letters(
+            report.denials, practice, args.appeals, overwrite=args.overwrite
+        )
 
     if unreadable:
         return 2
@@ -197,6 +210,8 @@ class _Report:
         self.claims = 0
         self.lines = 0
         self.adjustments = 0
+        # Negative adjustments add to the payment, so they are not denials.
+        self.negative = 0
         self.denials: list[tuple[str, Denial]] = []
         self.problems: list[tuple[str, Problem]] = []
 
@@ -208,7 +223,10 @@ class _Report:
             self.claims += len(remittance.claims)
             for claim in remittance.claims:
                 self.lines += len(claim.lines)
-            self.adjustments += sum(1 for _ in remittance.adjustments())
+            for _, _, adjustment in remittance.adjustments():
+                self.adjustments += 1
+                amount = adjustment.amount
+                self.negative += amount is not None and amount < 0
             for denial in denials(remittance, dataset=self.dataset):
                 self.denials.append((name, denial))
         self.problems.extend((name, problem) for problem in reader.problems)
@@ -253,6 +271,7 @@ class _Report:
                     f"{payer[:width]:<{width}}  {reason:<8} {status:<11}"
                     f" {count:>6} {amount:>14,.2f}\n"
                 )
+        self._write_notes(out)
         _problem_counts(self.problems, out)
         by_file: dict[str, list[Problem]] = {}
         for name, problem in self.problems:
@@ -267,6 +286,28 @@ class _Report:
                     " (--json lists them all)\n"
                 )
 
+    def _write_notes(self, out: IO[str]) -> None:
+        """
+        Say which adjustments the table leaves out or lists without
+        offering an appeal, so a missing or unexpected row is explained.
+        """
+        reworked = sum(
+            reworks_earlier(denial.claim, denial.adjustment)
+            for _, denial in self.denials
+        )
+        if reworked:
+            out.write(
+                f"\n{reworked} of these denial(s) are in group CR or on a"
+                " reversal (claim status 22): they rework an earlier"
+                " claim, so no appeal is drafted for them.\n"
+            )
+        if self.negative:
+            out.write(
+                f"\n{self.negative} negative adjustment(s) are not"
+                " counted as denials: each adds to the payment, undoing"
+                " an earlier reduction.\n"
+            )
+
     def as_json(self) -> dict[str, Any]:
         return {
             "release": self.dataset.release,
@@ -275,6 +316,7 @@ class _Report:
             "claims": self.claims,
             "lines": self.lines,
             "adjustments": self.adjustments,
+            "negative_adjustments": self.negative,
             "summary": [
                 {
                     "payer": payer,
@@ -425,41 +467,107 @@ def _parse(text: str, path: str) -> Any:
 
 
 def _write_letters(
-    found: list[tuple[str, Denial]], practice: AppealContext, folder: str
+    found: list[tuple[str, Denial]],
+    practice: AppealContext,
+    folder: str,
+    *,
+    overwrite: bool = False,
 ) -> None:
     from ..appeals import builtin_letter
 
     os.makedirs(folder, exist_ok=True)
-    written = drafts = skipped = 0
+    written = drafts = 0
+    skipped: Counter[str] = Counter()
+    names: set[str] = set()
     for name, denial in found:
         if denial.is_appealable is not True:
             continue
+        target = pathlib.Path(folder) / _unique(
+            _letter_name(name, denial), names
+        )
+        if not overwrite and target.exists():
+            skipped[_ALREADY_WRITTEN] += 1
+            continue
         context = _context(practice, denial)
         if context is None:
-            skipped += 1
+            skipped["without a notice date in the 835"] += 1
             continue
         code = denial.specialty or denial.reason.code
         try:
             letter = builtin_letter(code)
             text, is_draft = _render(letter, context)
         except DenialKitError as error:
-            skipped += 1
+            skipped["not drafted (see the notes above)"] += 1
             print(
                 f"denialkit remit: no letter for {name} {denial.where}:"
                 f" {error}",
                 file=sys.stderr,
             )
             continue
-        target = pathlib.Path(folder) / _letter_name(name, denial)
-        target.write_text(text, "utf-8")
+        if not _write(target, text, overwrite=overwrite):
+            skipped[_ALREADY_WRITTEN] += 1
+            continue
         written += 1
         drafts += is_draft
+
     print(
         f"Wrote {written} appeal letter(s) to {folder} ({drafts} draft(s)"
-        f" with [placeholders] for facts an 835 does not carry); skipped"
-        f" {skipped}.",
+        f" with [placeholders] for facts an 835 does not carry);"
+        f" {_skipped(skipped)}.",
         file=sys.stderr,
     )
+
+
+_ALREADY_WRITTEN: Final = "already written"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """
+    *name*, or *name* with a number added when an earlier letter of this
+    run took it, as files of the same name in two folders would.
+    """
+    found, number = name, 1
+    while found in taken:
+        number += 1
+        found = name.replace(".txt", f"-{number}.txt")
+    taken.add(found)
+
+    return found
+
+
+def _write(target: pathlib.Path, text: str, *, overwrite: bool) -> bool:
+    """
+    Write a letter; without *overwrite*, only if no file has the name
+    (exclusive creation, so a file made meanwhile is kept too).
+    """
+    try:
+        with target.open("w" if overwrite else "x", encoding="utf-8") as out:
+            out.write(text)
+    except FileExistsError:
+        return False
+
+    return True
+
+
+def _skipped(reasons: Counter[str]) -> str:
+    """
+    ``"skipped 0"``, ``"skipped 3: already written; pass --overwrite to
+    replace"``, or a count per reason when there are several.
+    """
+    total = sum(reasons.values())
+    if not total:
+        return "skipped 0"
+    if len(reasons) == 1:
+        listed = next(iter(reasons))
+    else:
+        listed = ", ".join(
+            f"{count} {reason}" for reason, count in reasons.items()
+        )
+    advice = (
+        "; pass --overwrite to replace" if reasons[_ALREADY_WRITTEN] else ""
+    )
+
+    return f"skipped {total}: {listed}{advice}"
 
 
 def _render(letter: Any, context: AppealContext) -> tuple[str, bool]:
@@ -545,21 +653,35 @@ def _denial_lines(
     claim: Claim, denial: Denial
 ) -> list[tuple[datetime.date, str, tuple[str, ...], Decimal | None]]:
     """
-    The service lines a letter lists: the denied line, or every line of
-    a claim-level denial; lines without a date or code are left out.
-    """
-    chosen = [denial.line] if denial.line else list(claim.lines)
+    The services a letter lists: the denied line, or every line of a
+    claim-level denial.
 
-    return [
+    A claim with no lines is listed as one service: the claim's charge on
+    the first day of its statement period (``DTM*232``), and a line with
+    no date of its own takes that day too, as the 835 means it to.  An
+    835 names no procedure for a claim without lines, so the letter keeps
+    a placeholder for it; a service with no date at all is left out and
+    the letter shows placeholders instead.
+    """
+    # Known gap: a letter lists one date per service, so a statement
+    # period of several days shows its first day only.
+    start = claim.statement_from
+    chosen = [denial.line] if denial.line else list(claim.lines)
+    services = [
         (
-            line.service_from,
-            line.procedure.code,
-            line.procedure.modifiers,
+            line.service_from or start,
+            line.procedure.code if line.procedure else "",
+            line.procedure.modifiers if line.procedure else (),
             line.charge,
         )
         for line in chosen
         if line is not None
-        and line.service_from is not None
-        and line.procedure is not None
-        and line.procedure.code
+    ]
+    if not services:
+        services = [(start, "", (), claim.charge)]
+
+    return [
+        (day, code, modifiers, charge)
+        for day, code, modifiers, charge in services
+        if day is not None
     ]

@@ -1,13 +1,22 @@
 """
 Find the denials in a remittance and explain each from the dataset.
 
-An adjustment is a denial unless the dataset classifies its current CARC
-as routine patient responsibility, the contracted write-off or a money
-movement with nothing to fix (``adjustment`` of ``"patient_share"``,
+A denial is an adjustment that denies or reduces payment for a reason
+other than routine patient responsibility or the contracted write-off.
+So an adjustment is a denial unless the dataset classifies its current
+CARC as patient share, the contractual write-off or a money movement
+with nothing to fix (``adjustment`` of ``"patient_share"``,
 ``"contractual"`` or ``"informational"``, such as OA-23 for a prior
-payer's adjudication).  Codes the dataset has not classified yet count as
-denials, and so does every code that is deactivated, unknown or not an
-X12 CARC at all: none is hidden.
+payer's adjudication), or its amount is negative: a negative adjustment
+adds to the payment, undoing an earlier reduction.  Codes the dataset has
+not classified yet count as denials, and so does every code that is
+deactivated, unknown or not an X12 CARC at all: none is hidden.
+
+Corrections and reversals are listed but never offered for appeal: an
+adjustment in group ``CR`` (the pre-5010 group for corrections and
+reversals) or on a reversal (claim status 22) reworks an earlier
+adjudication, so whatever there is to appeal is on the earlier claim.
+Their ``is_appealable`` is ``False`` and they get no appeal deadline.
 """
 
 from __future__ import annotations
@@ -43,6 +52,8 @@ _NOT_DENIALS: Final = frozenset(
     {"patient_share", "contractual", "informational"}
 )
 _IMAGING_REASONS: Final = frozenset({"50", "197"})
+# The group that pre-5010 835s use for corrections and reversals.
+_CORRECTION_GROUP: Final = "CR"
 _R2: Final = CodeRef("specialty", "R2")
 
 
@@ -89,7 +100,14 @@ class Denial:
     the remittance's notice date and the claim's payer type, when both
     are known and the code is not one to correct and resubmit.
 
-    Added in 0.1.0.
+    ``is_appealable`` is the dataset's advice for the code, ``None`` when
+    it has none, and always ``False`` for an adjustment in group ``CR``
+    or on a reversal (claim status 22): those rework an earlier
+    adjudication and are listed, never offered for appeal.  The repr
+    shows codes and amounts only; the date of service in ``validity`` is
+    masked.
+
+    Added in 0.1.0; never appealable in group ``CR`` since 0.2.0.
     """
 
     remittance: Remittance = attrs.field(repr=False)
@@ -292,6 +310,11 @@ def denials(
     Every denial of a remittance, claim level before line level, in file
     order.
 
+    Adjustments with a negative amount are not denials: they add to the
+    payment.  Adjustments in group ``CR`` or on a reversal (claim status
+    22) are yielded when their code is a denial, with ``is_appealable``
+    set to ``False``.
+
     Args:
         remittance: One transaction from :func:`read`.
         dataset: The dataset release to explain codes from (the newest
@@ -311,7 +334,7 @@ def denials(
     >>> denial.deadline.date
     datetime.date(2024, 7, 8)
 
-    Added in 0.1.0.
+    Added in 0.1.0; leaves negative adjustments out since 0.2.0.
     """
     if dataset is None:
         dataset = load()
@@ -319,6 +342,8 @@ def denials(
     for claim in remittance.claims:
         payer_type = claim.payer_type
         for line, adjustment in claim.all_adjustments():
+            if _is_negative(adjustment):
+                continue
             check = check_code(adjustment.reason, dataset=dataset)
             if not is_denial(check):
                 continue
@@ -354,10 +379,7 @@ def _denial(
     remarks = line.remarks if line else claim.remarks
     imaging = _imaging(adjustment, line)
     appealable = record.is_appealable if record else None
-    negative = adjustment.amount is not None and adjustment.amount < 0
-    if claim.status.is_reversal or negative:
-        # A reversal takes back an earlier payment and its negative
-        # amounts undo earlier adjustments: nothing to appeal there.
+    if reworks_earlier(claim, adjustment):
         appealable = False
     deadline = None
     if payer_type and notice and appealable is not False:
@@ -377,6 +399,27 @@ def _denial(
         payer_type=payer_type,
         deadline=deadline,
     )
+
+
+def reworks_earlier(claim: Claim, adjustment: Adjustment) -> bool:
+    """
+    Whether an adjustment corrects or undoes an earlier adjudication, so
+    there is nothing in it to appeal.
+
+    True for group ``CR`` (corrections and reversals, used before 5010),
+    for any adjustment on a reversal (claim status 22), which takes back
+    an earlier payment, and for a negative amount, which undoes an
+    earlier reduction.
+    """
+    return (
+        adjustment.group.upper() == _CORRECTION_GROUP
+        or claim.status.is_reversal
+        or _is_negative(adjustment)
+    )
+
+
+def _is_negative(adjustment: Adjustment) -> bool:
+    return adjustment.amount is not None and adjustment.amount < 0
 
 
 def _imaging(

@@ -144,9 +144,12 @@ class Position:
         where = (
             f"{self.segment_id}{self.element:02d}"
             if self.element
-            else (self.segment_id)
+            else self.segment_id
         )
-        parts.append(f"segment {self.segment} ({where})")
+        # Problems about the whole text, such as an empty file, have no
+        # segment id to show.
+        segment = f"segment {self.segment}"
+        parts.append(f"{segment} ({where})" if where else segment)
 
         return ", ".join(parts)
 
