@@ -20,10 +20,11 @@ Anchors and goals (from the dataset issue):
 Also printed, without a goal: an uncached lookup (the parse and resolve
 path a first query takes), and the floor under the cold start: a bare
 interpreter, one that only imports attrs (the core model is attrs
-classes, so every lookup pays this), one that also imports hashlib and
-json (what checking and parsing a release file needs), and one that
-imports attrs and then reads, hash-checks and parses the newest codes
-file as any lookup must, each against the same pycountry anchor.
+classes, so every lookup pays this), one that also reads the newest
+codes file and hashes all of it (the least a lookup answered only from a
+verified release must do), and one that reads, hash-checks and parses
+it with hashlib and json as denialkit does today, each against the same
+pycountry anchor.
 
 The cold processes may write bytecode caches (as an installed package
 has them); the first runs of each are not counted.  Cold starts
@@ -61,7 +62,17 @@ def cold_start(rounds: int) -> dict[str, float]:
         "anchor": "import pycountry; pycountry.countries.get(alpha_2='DE')",
         "interpreter": "pass",
         "attrs": "import attrs",
-        "+ hashlib, json": "import attrs, hashlib, json",
+        # The least a verified lookup must do besides importing attrs:
+        # read the codes file and hash all of it, with CPython's built-in
+        # sha256 where there is one (hashlib loads OpenSSL, which costs
+        # more to import than the hashing here).
+        "attrs + hashed file": (
+            "import attrs\n"
+            "try:\n    from _sha256 import sha256\n"
+            "except ImportError:\n    from hashlib import sha256\n"
+            f"with open({codes!r}, 'rb') as f: raw = f.read()\n"
+            "sha256(raw).hexdigest()"
+        ),
         "attrs + release": (
             "import attrs, hashlib, json\n"
             f"with open({codes!r}, 'rb') as f: raw = f.read()\n"
@@ -179,14 +190,20 @@ def main() -> int:
         "(floor under the cold start, no goal; fresh processes against"
         " pycountry:"
     )
-    for name in ("interpreter", "attrs", "+ hashlib, json", "attrs + release"):
+    for name in (
+        "interpreter",
+        "attrs",
+        "attrs + hashed file",
+        "attrs + release",
+    ):
         print(
             f"   {name:<16} {fmt(cold[name]):>11} {cold[name] / anchor:6.2f}x"
         )
     print(
-        "   'attrs' only imports attrs; '+ hashlib, json' also imports"
-        " those; 'attrs + release'\n   also reads, hash-checks and parses"
-        " the newest codes file, as the first lookup must)"
+        "   'attrs' only imports attrs; 'attrs + hashed file' also reads the"
+        " newest codes file\n   and hashes all of it, the least a verified"
+        " lookup must do; 'attrs + release'\n   reads, hash-checks and"
+        " parses it as denialkit does today, with hashlib and json)"
     )
 
     return 1 if failed else 0

@@ -24,8 +24,9 @@ read beforehand.
 Goals (issue 5): denialkit >= 0.40 x the naive loop's throughput,
 >= 7 x edi-835-parser's, and peak memory (tracemalloc) <= 1.5 x the naive
 loop's.  Times are the best of ``--repeat`` runs (``--peer-repeat`` for
-edi-835-parser, which is slow), with denialkit's caches cleared before
-each so no run reuses the last one's lookups.  They include the cyclic
+edi-835-parser, which is slow), the readers taking turns, with
+denialkit's caches cleared before each so no run reuses the last one's
+lookups.  They include the cyclic
 garbage collector's work on what each reader keeps; the naive loop's
 tuples of strings drop out of its sight at its first pass.
 """
@@ -126,16 +127,21 @@ def _clear() -> None:
     _denials._default.clear()
 
 
-def best_time(
-    run: Callable[[str], list[Any]], path: str, repeat: int
-) -> float:
-    best = float("inf")
+def best_times(
+    runs: dict[str, Callable[[str], list[Any]]], path: str, repeat: int
+) -> dict[str, float]:
+    """
+    The best of *repeat* timings of each run, taken in turns so that a
+    slow moment of the machine hits every reader alike.
+    """
+    best = dict.fromkeys(runs, float("inf"))
     for _ in range(repeat):
-        _clear()
-        gc.collect()
-        start = time.perf_counter()
-        run(path)
-        best = min(best, time.perf_counter() - start)
+        for name, run in runs.items():
+            _clear()
+            gc.collect()
+            start = time.perf_counter()
+            run(path)
+            best[name] = min(best[name], time.perf_counter() - start)
 
     return best
 
@@ -179,19 +185,25 @@ def main(argv: list[str] | None = None) -> int:
         counts = (len(naive(path)), len(ours(path)))
         if len(floor(path)) != counts[1] or len(bare(path)) != counts[1]:
             raise SystemExit("remit_floor lost adjustments")
-        times = {
-            "naive": best_time(naive, path, args.repeat),
-            "denialkit": best_time(ours, path, args.repeat),
-            "skeleton": best_time(floor, path, args.repeat),
-            "adjustments only": best_time(bare, path, args.repeat),
-        }
+        times = best_times(
+            {
+                "naive": naive,
+                "denialkit": ours,
+                "skeleton": floor,
+                "adjustments only": bare,
+            },
+            path,
+            args.repeat,
+        )
         remittances = list(read(path))
         listing = min(listing_only(remittances) for _ in range(args.repeat))
         del remittances
         if not args.no_peer:
             import edi_835_parser  # noqa: F401
 
-            times["edi-835-parser"] = best_time(peer, path, args.peer_repeat)
+            times |= best_times(
+                {"edi-835-parser": peer}, path, args.peer_repeat
+            )
         memory = {
             "naive": peak_memory(naive, path),
             "denialkit": peak_memory(ours, path),
