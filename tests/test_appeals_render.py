@@ -319,9 +319,11 @@ def test_own_template_renders_with_strict_fields(context) -> None:  # type: igno
     assert info.value.missing == (("hello", "payer.nothing"),)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert render(mine, context, draft=True).startswith(
-            "Hello Demo Health Plan"
-        )
+        draft = render(mine, context, draft=True)
+    # A draft opens with a line saying it is one, then the letter.
+    notice, letter = draft.split("\n\n", 1)
+    assert notice.startswith("DRAFT, NOT READY TO SEND")
+    assert letter.startswith("Hello Demo Health Plan")
 
 
 def test_context_from_data_rejects_bad_fields() -> None:
@@ -616,3 +618,54 @@ def test_pdf_prints_typographic_punctuation_plainly(context) -> None:  # type: i
     )
 
     assert "Dana O'Test - Sample" in text
+
+
+def test_enclosures_offer_the_guidance_evidence_without_attachments(
+    context,  # type: ignore[no-untyped-def]
+) -> None:
+    """
+    A letter whose context names no attachments lists the documents the
+    code's guidance says to send, marked as still to enclose, so its
+    argument never points at enclosures the letter does not list.
+    """
+    import denialkit
+
+    dataset = denialkit.load("2026.2")
+    evidence = dataset.lookup("CO-97").record.editorial.appeal.evidence
+    bare = attrs.evolve(
+        context,
+        denial=attrs.evolve(context.denial, codes=("CO-97",)),
+        attachments=(),
+    )
+
+    text = render(builtin_letter("CO-97", dataset=dataset), bare)
+
+    enclosures = text.split("Enclosures:\n", 1)[1].split("\n\n", 1)[0]
+    assert enclosures.splitlines() == [
+        "1. The denial notice dated November 2, 2026",
+        *(f"{n}. [To enclose: {item}]" for n, item in enumerate(evidence, 2)),
+    ]
+    assert len(evidence) >= 3
+    # With attachments, those are the enclosures and nothing is offered.
+    given = render(builtin_letter("R2", dataset=dataset), context)
+    assert "[To enclose:" not in given
+
+
+def test_own_template_with_the_standard_enclosures_needs_no_letter_facts(
+    context,  # type: ignore[no-untyped-def]
+) -> None:
+    """
+    The standard enclosures section works in a template without built-in
+    letter facts: it lists the attachments, or just the notice.
+    """
+    from denialkit.appeals import standard_sections
+
+    enclosures = standard_sections()["enclosures"]
+    mine = AppealTemplate("mine", (enclosures,))
+
+    assert "Office notes" in render(mine, context)
+    alone = render(mine, attrs.evolve(context, attachments=()))
+    assert alone.strip().splitlines() == [
+        "Enclosures:",
+        "1. The denial notice dated November 2, 2026",
+    ]

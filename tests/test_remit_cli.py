@@ -205,9 +205,13 @@ def test_appeals_writes_one_draft_per_appealable_denial(
     assert [p.name for p in letters] == [
         "synthetic_denial-edge-cases-t1-c2-l0-CO-197.txt"
     ]
+    assert text.startswith("DRAFT, NOT READY TO SEND")
     assert "Example Valley Imaging" in text
     assert "TESTPATIENT" in text
     assert "[" in text
+    # No attachments are known from an 835: the guidance's evidence is
+    # listed for the biller to enclose.
+    assert "2. [To enclose: " in text
     assert "Wrote 1 appeal letter(s)" in capsys.readouterr().err
 
 

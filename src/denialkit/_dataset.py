@@ -562,22 +562,27 @@ class Dataset:
 
         return _release.decode_editorial(entry, self._sources)
 
-    def _appeal_guidance(self, record: DenialCode) -> tuple[str, str] | None:
+    def _appeal_guidance(
+        self, record: DenialCode
+    ) -> tuple[str, str, tuple[str, ...]] | None:
         """
-        ``(action, letter argument)`` of *record*'s guidance: what a letter
-        needs, read from the release data without building the editorial
-        records when *record* comes straight from this release.
+        ``(action, letter argument, evidence)`` of *record*'s guidance:
+        what a letter needs, read from the release data without building
+        the editorial records when *record* comes straight from this
+        release.
         """
         if record._origin is not self._origins.get(record.code_set):
             editorial = record.editorial
             if editorial is None:
                 return None
-            return editorial.appeal.action, editorial.appeal.letter_argument
+            appeal = editorial.appeal
+            return appeal.action, appeal.letter_argument, appeal.evidence
         entry = self._raw_editorial().get(record.key)
         if entry is None:
             return None
+        raw = entry["appeal"]
 
-        return entry["appeal"]["action"], entry["appeal"]["letter_argument"]
+        return raw["action"], raw["letter_argument"], tuple(raw["evidence"])
 
     def _replace(
         self, records: Iterable[DenialCode], *, report: OverlayReport

@@ -75,6 +75,9 @@ class LetterFacts:
         title: The code's title in the release.
         argument: The paragraph the letter argues with, from the release's
             appeal guidance; empty when there is none.
+        evidence: The documents the guidance says to enclose; the
+            enclosures list offers them when the context names no
+            attachments.
         kind: What the letter asks for.
         release: The dataset release the facts come from.
         category: The code's category.
@@ -99,6 +102,7 @@ class LetterFacts:
     argument: str
     kind: LetterKind
     release: str
+    evidence: tuple[str, ...] = ()
     category: str | None = None
     status: str = "current"
     stop: datetime.date | None = None
@@ -151,6 +155,7 @@ class LetterFacts:
             "code": self.code,
             "title": self.title,
             "argument": self.argument,
+            "evidence": self.evidence,
             "kind": self.kind,
             "request_phrase": (
                 _FIRST_LEVEL.get(context.payer.payer_type, "")
@@ -399,6 +404,7 @@ def builtin_letter(
         )
 
     argument = guidance[1] if guidance else ""
+    evidence = guidance[2] if guidance else ()
     names = (*_HEAD, *_middle(record, kind), *_TAIL)
     if kind == "peer_to_peer":
         names = (*_HEAD, *_middle(record, kind), "closing", "signature")
@@ -413,6 +419,7 @@ def builtin_letter(
         argument=argument,
         kind=kind,
         release=record.release,
+        evidence=evidence,
         category=record.category,
         status=record.status,
         stop=record.stop,
@@ -443,15 +450,16 @@ def _other_label(code: str | CodeRef, dataset: Dataset) -> str:
 
 def _guidance(
     record: DenialCode, dataset: Dataset | None
-) -> tuple[str, str] | None:
-    # (action, letter argument) of the record's appeal guidance.
+) -> tuple[str, str, tuple[str, ...]] | None:
+    # (action, letter argument, evidence) of the record's appeal guidance.
     if dataset is not None:
         return dataset._appeal_guidance(record)
     editorial = record.editorial
     if editorial is None:
         return None
+    appeal = editorial.appeal
 
-    return editorial.appeal.action, editorial.appeal.letter_argument
+    return appeal.action, appeal.letter_argument, appeal.evidence
 
 
 def _record(

@@ -654,6 +654,15 @@ class RenderedLetter:
         return "\n\n".join(text for _, text in self.sections if text)
 
 
+# The first section of every draft: built-in arguments are model
+# paragraphs, and a draft was made without the facts that confirm them.
+_DRAFT_NOTICE: Final = (
+    "DRAFT, NOT READY TO SEND: check every statement in this letter"
+    " against the patient's record, replace each [bracketed] item, and"
+    " delete whatever does not fit this claim."
+)
+
+
 def render_sections(
     template: AppealTemplate,
     context: AppealContext,
@@ -674,7 +683,8 @@ def render_sections(
         facts: The code-specific facts of the letter; defaults to the
             template's own (built-in letters carry them).
         draft: Print ``[Field Name]`` placeholders for missing fields
-            instead of raising.
+            instead of raising, and open the letter with a section named
+            ``draft_notice`` that says it is a draft to check.
 
     Returns:
         The rendered letter, section by section.
@@ -720,6 +730,8 @@ def render_sections(
     sections = tuple(
         (parts[i], parts[i + 1].strip()) for i in range(0, len(parts), 2)
     )
+    if draft:
+        sections = (("draft_notice", _DRAFT_NOTICE), *sections)
 
     return RenderedLetter(
         template=template.name, sections=sections, draft=draft
@@ -835,7 +847,8 @@ def render(
             ``"docx"`` and ``"pdf"`` (bytes; need the ``docx`` / ``pdf``
             extras).
         draft: Print ``[Field Name]`` placeholders for missing fields
-            instead of raising.
+            instead of raising, under a first line that says the letter
+            is a draft to check before sending.
         facts: The code-specific facts of the letter; defaults to the
             template's own (built-in letters carry them).
 
@@ -864,7 +877,7 @@ def render(
     ...     "denial": {"codes": ["CO-50"], "notice_date": "2026-03-02"}})
     >>> note = AppealTemplate("note", [Section("hi", "To {{ payer.name }}"),
     ...                                Section("sign", "{{ signer_name }}")])
-    >>> render(note, context, draft=True).splitlines()
+    >>> render(note, context, draft=True).splitlines()[2:]
     ['To Demo Plan', '', '[Signer Name]']
     >>> from denialkit import MissingFieldsError
     >>> try:
