@@ -624,9 +624,9 @@ def test_enclosures_offer_the_guidance_evidence_without_attachments(
     context,  # type: ignore[no-untyped-def]
 ) -> None:
     """
-    A letter whose context names no attachments lists the documents the
-    code's guidance says to send, marked as still to enclose, so its
-    argument never points at enclosures the letter does not list.
+    A built-in letter argues from enclosed documents, so a finished one
+    needs its attachments; a draft without them lists the documents the
+    code's guidance says to send, marked as still to enclose.
     """
     import denialkit
 
@@ -637,17 +637,21 @@ def test_enclosures_offer_the_guidance_evidence_without_attachments(
         denial=attrs.evolve(context.denial, codes=("CO-97",)),
         attachments=(),
     )
+    letter = builtin_letter("CO-97", dataset=dataset)
 
-    text = render(builtin_letter("CO-97", dataset=dataset), bare)
+    with pytest.raises(MissingFieldsError) as info:
+        render(letter, bare)
+    draft = render(letter, bare, draft=True)
 
-    enclosures = text.split("Enclosures:\n", 1)[1].split("\n\n", 1)[0]
+    assert info.value.missing == (("enclosures", "attachments"),)
+    enclosures = draft.split("Enclosures:\n", 1)[1].split("\n\n", 1)[0]
     assert enclosures.splitlines() == [
         "1. The denial notice dated November 2, 2026",
         *(f"{n}. [To enclose: {item}]" for n, item in enumerate(evidence, 2)),
     ]
     assert len(evidence) >= 3
     # With attachments, those are the enclosures and nothing is offered.
-    given = render(builtin_letter("R2", dataset=dataset), context)
+    given = render(builtin_letter("R2", dataset=dataset), context, draft=True)
     assert "[To enclose:" not in given
 
 
@@ -669,3 +673,54 @@ def test_own_template_with_the_standard_enclosures_needs_no_letter_facts(
         "Enclosures:",
         "1. The denial notice dated November 2, 2026",
     ]
+
+
+@pytest.mark.parametrize("format", ["text", "markdown", "html"])
+def test_a_draft_says_so_once_in_every_format(
+    context,  # type: ignore[no-untyped-def]
+    format: str,
+) -> None:
+    """
+    The draft notice is the letter's first block, printed once.
+    """
+    partial = attrs.evolve(context, clinical=None)
+
+    text = render(builtin_letter("R2"), partial, format=format, draft=True)
+
+    assert text.count("NOT READY TO SEND") == 1
+    body = text.split("<body>", 1)[-1].lstrip()
+    assert body.startswith(
+        {
+            "text": "DRAFT, NOT READY",
+            "markdown": "> **DRAFT, NOT READY",
+            "html": '<div class="draft-banner">DRAFT, NOT READY',
+        }[format]
+    )
+
+
+def test_a_service_line_without_a_date_is_a_missing_field(
+    context,  # type: ignore[no-untyped-def]
+) -> None:
+    """
+    A service whose day is not known is reported missing in a finished
+    letter and printed as a placeholder in a draft, never as "None".
+    """
+    from denialkit.appeals import ServiceLine
+
+    undated = attrs.evolve(
+        context,
+        claim=attrs.evolve(
+            context.claim,
+            service_lines=(ServiceLine(cpt="72148"),),
+        ),
+    )
+
+    with pytest.raises(MissingFieldsError) as info:
+        render(builtin_letter("R2"), undated)
+    draft = render(builtin_letter("R2"), undated, draft=True)
+
+    assert info.value.missing == (
+        ("re_block", "claim.service_lines[0].date_of_service"),
+    )
+    assert "- 72148 on [Date of Service]" in draft
+    assert "None" not in draft

@@ -203,7 +203,7 @@ def test_appeals_writes_one_draft_per_appealable_denial(
 
     assert status == 0
     assert [p.name for p in letters] == [
-        "synthetic_denial-edge-cases-t1-c2-l0-CO-197.txt"
+        "synthetic_denial-edge-cases-FAKECHK0001-t1-c2-l0-CO-197.txt"
     ]
     assert text.startswith("DRAFT, NOT READY TO SEND")
     assert "Example Valley Imaging" in text
@@ -328,7 +328,9 @@ def test_no_letter_for_a_correction_or_reversal(
     names = sorted(path.name for path in tmp_path.iterdir())
 
     assert status == 0
-    assert names == ["oopfactory_4010-grip-elements-t1-c3-l1-CO-29.txt"]
+    assert names == [
+        "oopfactory_4010-grip-elements-A04B00101707504-t1-c3-l1-CO-29.txt"
+    ]
     assert "Wrote 1 appeal letter(s)" in capsys.readouterr().err
 
 
@@ -432,8 +434,8 @@ def test_same_named_files_in_two_folders_get_two_letters(
 
     assert again == 0
     assert names == [
-        "remit-t1-c2-l0-CO-197-2.txt",
-        "remit-t1-c2-l0-CO-197.txt",
+        "remit-FAKECHK0001-t1-c2-l0-CO-197-2.txt",
+        "remit-FAKECHK0001-t1-c2-l0-CO-197.txt",
     ]
     assert "skipped 2: already written" in capsys.readouterr().err
 
@@ -442,9 +444,9 @@ def test_claim_level_letter_lists_the_claim_charge_and_date(
     tmp_path: pathlib.Path,
 ) -> None:
     """
-    CO-197 on a claim with no lines lists the claim's charge on the first
-    day of its statement period, with a placeholder a biller can read for
-    the procedure the 835 does not name.
+    CO-197 on a claim with no lines lists the claim's charge on the day
+    of its one-day statement period, with a placeholder a biller can read
+    for the procedure the 835 does not name.
     """
     _appeals(tmp_path, SYNTHETIC)
 
@@ -483,6 +485,79 @@ def test_claim_level_letter_lists_every_line_of_the_claim(
     assert "- 99213-25 on January 2, 2024, billed $100.00" in text
     assert "- 97110 on January 5, 2024, billed $200.00" in text
     assert "[Procedure Code]" not in text
+
+
+def test_claim_level_letter_does_not_guess_a_day_in_a_longer_period(
+    tmp_path: pathlib.Path,
+) -> None:
+    """
+    A line without its own date on a claim whose statement period spans
+    several days keeps a placeholder: any one day of the period would be
+    a guess stated as fact.
+    """
+    remit = tmp_path / "claim.835"
+    remit.write_text(
+        "ST*835*0001~BPR*I*0*C*NON************20240301~N1*PR*FAKE PLAN~"
+        "N1*PE*FAKE CLINIC~CLP*FAKEACCT*4*300*0**CI*FAKEICN~"
+        "CAS*CO*50*300~NM1*QC*1*TESTPATIENT*BETA****MI*FAKEMEMBER~"
+        "DTM*232*20231201~DTM*233*20231203~"
+        "SVC*HC:99213:25*100*0**1~DTM*472*20231202~"
+        "SVC*HC:71250*200*0**1~SE*13*0001~",
+        "utf-8",
+    )
+    out = tmp_path / "letters"
+
+    _appeals(out, remit)
+
+    [letter] = out.iterdir()
+    text = letter.read_text("utf-8")
+
+    assert "- 99213-25 on December 2, 2023, billed $100.00" in text
+    assert "- 71250 on [Date of Service], billed $200.00" in text
+    assert "December 1, 2023" not in text
+
+
+def test_different_remittances_in_same_named_files_keep_their_letters(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    Each month's remit.835 is a different payment: a later run writes its
+    letters beside the earlier ones instead of calling them written.
+    """
+    text = SYNTHETIC.read_text("utf-8")
+    (tmp_path / "jan").mkdir()
+    (tmp_path / "feb").mkdir()
+    (tmp_path / "jan" / "remit.835").write_text(text, "utf-8")
+    (tmp_path / "feb" / "remit.835").write_text(
+        text.replace("FAKECHK0001", "FAKECHK0002"), "utf-8"
+    )
+    out = tmp_path / "letters"
+
+    _appeals(out, tmp_path / "jan")
+    _appeals(out, tmp_path / "feb")
+
+    assert sorted(path.name for path in out.iterdir()) == [
+        "remit-FAKECHK0001-t1-c2-l0-CO-197.txt",
+        "remit-FAKECHK0002-t1-c2-l0-CO-197.txt",
+    ]
+    assert "already written" not in capsys.readouterr().err
+
+
+def test_a_numbered_letter_name_keeps_one_extension() -> None:
+    """
+    Numbering a taken name changes only its end, even when the input's
+    own name has ``.txt`` in it.
+    """
+    from denialkit.remit._cli import _unique
+
+    taken: set[str] = set()
+    names = [_unique("r.txt-t1-c2-l0-CO-197.txt", taken) for _ in range(3)]
+
+    assert names == [
+        "r.txt-t1-c2-l0-CO-197.txt",
+        "r.txt-t1-c2-l0-CO-197-2.txt",
+        "r.txt-t1-c2-l0-CO-197-3.txt",
+    ]
 
 
 def test_example_practice_file_loads() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -32,7 +33,7 @@ ACTIONS: Final = ("appeal", "correct_and_resubmit")
 _CODE = re.compile(r"[A-Z0-9]+")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _SUCCESSOR = re.compile(r"(?:(?:carc|rarc|group|specialty):)?[A-Z0-9]+")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class LineMap(dict[str, Any]):
@@ -41,6 +42,7 @@ class LineMap(dict[str, Any]):
     """
 
     lines: dict[str, int]
+    line: int  # where the mapping starts
 
 
 class LineList(list[Any]):
@@ -88,72 +90,30 @@ def load_yaml(
     as 45045.  Claim files are read this way.  Otherwise lists remember
     the line of each item too.
 
-    A key repeated in one mapping keeps its first value.  The repeats are
-    added to *problems* when it is given, so they are reported with the
-    schema's problems; without it they are raised together at the end.
+    Merge keys (``<<: *base``) copy the keys of another mapping; the keys
+    a mapping writes itself win over the merged ones.
+
+    Some problems are noted while reading, and reading carries on: a key
+    repeated in one mapping (the first value is kept), a key that is a
+    list or mapping (dropped), and a value that cannot be read as the type
+    its tag names, such as ``!!int ''`` (left for the schema, which
+    reports nothing more on it).  These problems never quote the value.
+    They are added to *problems* when it is given, so they are reported
+    with the schema's problems; without it they are raised together at
+    the end.
 
     Raises:
-        DataFileError: the text is not valid YAML, or repeats a key.
+        DataFileError: the text is not valid YAML, or has one of the
+            problems above and no *problems* list was given.
     """
     import yaml
 
-    class Loader(yaml.SafeLoader):
-        pass
-
-    found: list[DataFileError] = [] if problems is None else problems
-    if plain_strings:
-        resolvers_by_char = yaml.SafeLoader.yaml_implicit_resolvers
-        Loader.yaml_implicit_resolvers = {
-            first: [
-                (tag, pattern)
-                for tag, pattern in resolvers
-                if tag == "tag:yaml.org,2002:null"
-            ]
-            for first, resolvers in resolvers_by_char.items()
-        }
-    else:
-        Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
-    for tag in ("timestamp", "int", "float"):
-        constructor = yaml.SafeLoader.yaml_constructors[
-            f"tag:yaml.org,2002:{tag}"
-        ]
-        Loader.add_constructor(
-            f"tag:yaml.org,2002:{tag}", _as_written(constructor)
-        )
-
-    def construct(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
-        mapping = LineMap()
-        mapping.lines = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + 1
-            if isinstance(key, (list, dict)):
-                found.append(
-                    DataFileError(
-                        "a key must be plain text, not a list or mapping",
-                        file=file,
-                        line=line,
-                    )
-                )
-            elif key in mapping:
-                found.append(
-                    DataFileError(
-                        f"key {key!r} appears twice in one mapping (first"
-                        f" on line {mapping.lines[str(key)]}); keep one",
-                        file=file,
-                        line=line,
-                    )
-                )
-            else:
-                mapping[key] = loader.construct_object(value_node, deep=True)
-                mapping.lines[str(key)] = line
-        return mapping
-
-    Loader.add_constructor(
-        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct
-    )
+    loader = _loader_class(plain_strings)(text)
+    loader.file = file
+    loader.problems = [] if problems is None else problems
+    loader.at = []
     try:
-        document = yaml.load(text, Loader=Loader)
+        document = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataFileError(
@@ -161,44 +121,188 @@ def load_yaml(
             file=file,
             line=mark.line + 1 if mark else None,
         ) from None
+    except RecursionError:
+        raise DataFileError(
+            "lists or mappings are nested too deeply to read", file=file
+        ) from None
+    finally:
+        loader.dispose()
     if problems is None:
-        raise_all(found)
+        raise_all(loader.problems)
 
     return document
 
 
-def _construct_list(loader: Any, node: Any) -> LineList:
-    items = LineList(
-        loader.construct_object(child, deep=True) for child in node.value
+class _Unreadable:
+    # Stands in for a value whose tag could not be applied; the loader has
+    # already reported it, so the schema stays quiet about it.
+    def __repr__(self) -> str:
+        return "<unreadable value>"
+
+
+UNREADABLE: Final = _Unreadable()
+
+_MERGE = "tag:yaml.org,2002:merge"
+_SCALAR_TAGS = ("null", "bool", "int", "float", "binary", "timestamp", "str")
+
+
+@functools.cache
+def _loader_class(plain_strings: bool) -> Any:
+    # Built on first use, so that importing denialkit does not import yaml.
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        file: str
+        problems: list[DataFileError]
+        at: list[str]  # the field being read, as parts of a dotted path
+        keeps_item_lines = not plain_strings
+
+    if plain_strings:
+        resolvers_by_char = yaml.SafeLoader.yaml_implicit_resolvers
+        Loader.yaml_implicit_resolvers = {
+            first: [
+                (tag, pattern)
+                for tag, pattern in resolvers
+                if tag in ("tag:yaml.org,2002:null", _MERGE)
+            ]
+            for first, resolvers in resolvers_by_char.items()
+        }
+    for tag in _SCALAR_TAGS:
+        name = f"tag:yaml.org,2002:{tag}"
+        constructor = yaml.SafeLoader.yaml_constructors[name]
+        Loader.add_constructor(name, _scalar(constructor))
+    Loader.add_constructor(None, _unknown_tag)
+    Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
+    Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+    return Loader
+
+
+def _note(loader: Any, problem: str, line: int | None) -> None:
+    field = "".join(loader.at).lstrip(".") or None
+    loader.problems.append(
+        DataFileError(problem, file=loader.file, line=line, field=field)
     )
-    items.item_lines = [child.start_mark.line + 1 for child in node.value]
+
+
+def _construct_mapping(loader: Any, node: Any) -> LineMap:
+    mapping = LineMap()
+    mapping.lines = {}
+    mapping.line = node.start_mark.line + 1
+    merge_lines = [k.start_mark.line + 1 for k, _ in node.value if k.tag == _MERGE]
+    own = [pair for pair in node.value if pair[0].tag != _MERGE]
+    loader.flatten_mapping(node)
+    merged = node.value[: len(node.value) - len(own)]
+
+    for key_node, value_node in own:
+        _add_pair(loader, mapping, key_node, value_node)
+    for key_node, value_node in merged:
+        # Merged keys fill in what the mapping does not write itself; of
+        # several merged mappings, the first one listed wins.
+        key = loader.construct_object(key_node, deep=True)
+        if _is_key(key) and key not in mapping:
+            mapping[key] = loader.construct_object(value_node, deep=True)
+            mapping.lines[str(key)] = merge_lines[0]
+
+    return mapping
+
+
+def _add_pair(
+    loader: Any, mapping: LineMap, key_node: Any, value_node: Any
+) -> None:
+    key = loader.construct_object(key_node, deep=True)
+    line = key_node.start_mark.line + 1
+    if key is UNREADABLE:
+        return
+    if not _is_key(key):
+        _note(loader, "a key must be plain text, not a list or mapping", line)
+        return
+    if key in mapping:
+        _note(
+            loader,
+            f"key {key!r} appears twice in one mapping (first on line"
+            f" {mapping.lines[str(key)]}); keep one",
+            line,
+        )
+        return
+
+    loader.at.append(f".{key}")
+    mapping[key] = loader.construct_object(value_node, deep=True)
+    loader.at.pop()
+    mapping.lines[str(key)] = line
+
+
+def _is_key(key: Any) -> bool:
+    # Hashable is not enough: a tuple holding a list is "Hashable" but
+    # cannot be hashed, so try it.
+    try:
+        hash(key)
+    except TypeError:
+        return False
+
+    return key is not UNREADABLE
+
+
+def _construct_list(loader: Any, node: Any) -> list[Any]:
+    items = LineList() if loader.keeps_item_lines else []
+    for index, child in enumerate(node.value):
+        loader.at.append(f"[{index}]")
+        items.append(loader.construct_object(child, deep=True))
+        loader.at.pop()
+    if isinstance(items, LineList):
+        items.item_lines = [child.start_mark.line + 1 for child in node.value]
 
     return items
 
 
-def _as_written(constructor: Any) -> Any:
-    # A scalar that looks like a date or number but is none, such as
-    # 2026-13-45, stays the text as written: the schema then says what is
-    # wrong with it, at its full field path.
+def _scalar(constructor: Any) -> Any:
+    # PyYAML's own constructors fail with many exception types (IndexError
+    # for !!int '', KeyError quoting the value for !!bool maybe), so every
+    # failure is caught here.  A plain scalar that only looks like a date
+    # or number, such as 2026-13-45, stays the text as written: the schema
+    # then says what is wrong with it.
     def construct(loader: Any, node: Any) -> Any:
         try:
             return constructor(loader, node)
-        except ValueError:
-            return node.value
+        except Exception:
+            if node.id == "scalar" and node.tag == loader.resolve(
+                type(node), node.value, (True, False)
+            ):
+                return node.value
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        _note(
+            loader,
+            f"the value cannot be read as {tag}; remove the tag, or write"
+            " a value of that type",
+            node.start_mark.line + 1,
+        )
+        return UNREADABLE
 
     return construct
+
+
+def _unknown_tag(loader: Any, node: Any) -> _Unreadable:
+    # The message leaves the tag out, as it is part of what was written.
+    _note(
+        loader,
+        "the value has a YAML tag denialkit does not read; remove the tag,"
+        " or put the value in quotes",
+        node.start_mark.line + 1,
+    )
+    return UNREADABLE
 
 
 def raise_all(problems: list[DataFileError]) -> None:
     """
     Raise one :class:`DataFileError` listing *problems* in file order.
 
+    Problems without a line come last, in the order they were found.
     Does nothing when the list is empty.
     """
     if not problems:
         return
 
-    first, *rest = sorted(problems, key=lambda problem: problem.line or 0)
+    first, *rest = sorted(problems, key=_file_order)
     raise DataFileError(
         first.problem,
         file=first.file,
@@ -206,6 +310,10 @@ def raise_all(problems: list[DataFileError]) -> None:
         field=first.field,
         more=rest,
     )
+
+
+def _file_order(problem: DataFileError) -> tuple[bool, int]:
+    return (problem.line is None, problem.line or 0)
 
 
 class Validator:

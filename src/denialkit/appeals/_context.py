@@ -191,7 +191,10 @@ class ServiceLine:
     One billed service line.
 
     Attributes:
-        date_of_service: The day the service was given.
+        date_of_service: The day the service was given; ``None`` when it
+            is not known, as in a draft made from a remittance that gives
+            no day for the line.  A letter needs it (a draft prints a
+            placeholder), and claim files must give it.
         cpt: The CPT or HCPCS code, such as ``"72148"``.
         modifiers: Two-character modifiers, such as ``"26"``.
         units: The units billed; 1 by default.
@@ -204,10 +207,10 @@ class ServiceLine:
     >>> line.units, line.billed
     (Decimal('1'), Decimal('950.00'))
 
-    Added in 0.1.0.
+    Added in 0.1.0; ``date_of_service`` may be ``None`` since 0.2.0.
     """
 
-    date_of_service: datetime.date
+    date_of_service: datetime.date | None = None
     cpt: str
     modifiers: tuple[str, ...] = ()
     units: decimal.Decimal = decimal.Decimal(1)
@@ -250,7 +253,11 @@ class Claim:
         """
         The earliest date of service on the claim.
         """
-        dates = [line.date_of_service for line in self.service_lines]
+        dates = [
+            line.date_of_service
+            for line in self.service_lines
+            if line.date_of_service is not None
+        ]
 
         return min(dates) if dates else None
 
@@ -259,7 +266,11 @@ class Claim:
         """
         The latest date of service on the claim.
         """
-        dates = [line.date_of_service for line in self.service_lines]
+        dates = [
+            line.date_of_service
+            for line in self.service_lines
+            if line.date_of_service is not None
+        ]
 
         return max(dates) if dates else None
 

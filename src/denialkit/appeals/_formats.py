@@ -49,10 +49,11 @@ def to_markdown(letter: RenderedLetter) -> str:
         ]
         if name == "re_block":
             lines[0] = f"**{lines[0]}**"
+        elif name == "draft_notice":
+            lines = [f"> **{line}**" for line in lines]
         blocks.append("  \n".join(lines))
-    banner = "> **DRAFT**: fill every [bracketed] field before sending.\n\n"
 
-    return (banner if letter.draft else "") + "\n\n".join(blocks) + "\n"
+    return "\n\n".join(blocks) + "\n"
 
 
 def to_html(letter: RenderedLetter) -> str:
@@ -62,13 +63,12 @@ def to_html(letter: RenderedLetter) -> str:
         f"<title>{html.escape(letter.template)}</title>",
         f"<style>{_CSS}</style></head><body>",
     ]
-    if letter.draft:
-        parts.append(
-            '<div class="draft-banner">DRAFT: fill every [bracketed]'
-            " field before sending.</div>"
-        )
     for name, text in letter.sections:
-        if text:
+        if name == "draft_notice":
+            parts.append(
+                f'<div class="draft-banner">{html.escape(text)}</div>'
+            )
+        elif text:
             parts.append(
                 f'<section class="{html.escape(name)}"><p>'
                 f"{html.escape(text)}</p></section>"
@@ -82,8 +82,6 @@ def to_docx(letter: RenderedLetter) -> bytes:
     import docx  # the `docx` extra: python-docx
 
     document = docx.Document()
-    if letter.draft:
-        document.add_paragraph("DRAFT: fill every [bracketed] field.")
     removed = 0
     for _name, section_text in letter.sections:
         text, count = _NOT_XML.subn("\ufffd", section_text)
@@ -116,8 +114,7 @@ def to_pdf(letter: RenderedLetter) -> bytes:
     pdf.add_page()
     pdf.set_font("Times", size=11)
     replaced = 0
-    text = "DRAFT: fill every [bracketed] field.\n\n" if letter.draft else ""
-    text += letter.text.translate(_PLAIN_PUNCTUATION)
+    text = letter.text.translate(_PLAIN_PUNCTUATION)
     safe = []
     for char in text:
         if char == "\n" or ord(char) < 256:

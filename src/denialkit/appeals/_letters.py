@@ -92,7 +92,7 @@ class LetterFacts:
     >>> letter.facts.code_label, letter.facts.kind, letter.facts.release
     ('CO-50', 'appeal', '2026.1')
 
-    Added in 0.1.0.
+    Added in 0.1.0; ``evidence`` since 0.2.0.
     """
 
     code_label: str
@@ -193,7 +193,11 @@ class LetterFacts:
 
     def _code_state(self, context: AppealContext) -> str:
         assert self.record is not None
-        days = [line.date_of_service for line in context.claim.service_lines]
+        days = [
+            line.date_of_service
+            for line in context.claim.service_lines
+            if line.date_of_service is not None
+        ]
         states = {self.record.valid_on(day).state for day in days}
         if states == {"deactivated"}:
             return "deactivated"

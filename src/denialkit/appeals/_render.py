@@ -684,7 +684,8 @@ def render_sections(
             template's own (built-in letters carry them).
         draft: Print ``[Field Name]`` placeholders for missing fields
             instead of raising, and open the letter with a section named
-            ``draft_notice`` that says it is a draft to check.
+            ``draft_notice`` that says it is a draft to check.  Sections
+            see ``draft`` defined (as ``True``) only in a draft.
 
     Returns:
         The rendered letter, section by section.
@@ -706,7 +707,8 @@ def render_sections(
     >>> render_sections(note, context).sections
     (('hi', 'To Demo Plan'),)
 
-    Added in 0.1.0.
+    Added in 0.1.0; since 0.2.0 a draft opens with a draft notice and a
+    built-in letter needs its attachments unless it is a draft.
     """
     if facts is None:
         facts = template.facts
@@ -716,6 +718,9 @@ def render_sections(
     if facts is not None:
         data["letter"] = facts.data(context)
     if draft:
+        # Sections may offer suggestions in a draft that a finished
+        # letter must have as facts (the enclosures do).
+        data["draft"] = True
         output = _run(compiled, data, template.name)
     else:
         found: list[str] = []
@@ -886,7 +891,8 @@ def render(
     ...     print(error.missing)
     (('sign', 'signer_name'),)
 
-    Added in 0.1.0.
+    Added in 0.1.0; since 0.2.0 a draft opens with a draft notice and a
+    built-in letter needs its attachments unless it is a draft.
     """
     if format not in FORMATS:
         raise ValueError(

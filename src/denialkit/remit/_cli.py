@@ -304,8 +304,8 @@ class _Report:
         if self.negative:
             out.write(
                 f"\n{self.negative} negative adjustment(s) are not"
-                " counted as denials: each adds to the payment, undoing"
-                " an earlier reduction.\n"
+                " counted as denials: a negative amount adds back what an"
+                " adjustment took, as reversals and corrections do.\n"
             )
 
     def as_json(self) -> dict[str, Any]:
@@ -529,7 +529,7 @@ def _unique(name: str, taken: set[str]) -> str:
     found, number = name, 1
     while found in taken:
         number += 1
-        found = name.replace(".txt", f"-{number}.txt")
+        found = f"{name.removesuffix('.txt')}-{number}.txt"
     taken.add(found)
 
     return found
@@ -587,11 +587,27 @@ def _render(letter: Any, context: AppealContext) -> tuple[str, bool]:
 
 
 def _letter_name(file: str, denial: Denial) -> str:
+    """
+    The file name of a denial's letter: the input file's stem, the
+    payment's trace number, and where the denial is in the file.
+
+    The trace number (``TRN02``, the check or EFT number, which names
+    the payment and no patient) tells apart remittances whose files share
+    a name, such as each month's ``remit.835``, so a rerun finds its own
+    letters and never another remittance's.
+    """
     stem = pathlib.Path(file).stem
     line = denial.line.number if denial.line else 0
+    trace = denial.remittance.trace
+    number = "".join(
+        char
+        for char in (trace.number if trace else None) or ""
+        if char.isascii() and char.isalnum()
+    )
 
     return (
-        f"{stem}-t{denial.remittance.transaction}-c{denial.claim.number}"
+        f"{stem}-{number[:30] or 'untraced'}"
+        f"-t{denial.remittance.transaction}-c{denial.claim.number}"
         f"-l{line}-{denial.group}-{denial.reason.code.code}.txt"
     )
 
@@ -651,21 +667,23 @@ def _context(practice: AppealContext, denial: Denial) -> AppealContext | None:
 
 def _denial_lines(
     claim: Claim, denial: Denial
-) -> list[tuple[datetime.date, str, tuple[str, ...], Decimal | None]]:
+) -> list[tuple[datetime.date | None, str, tuple[str, ...], Decimal | None]]:
     """
     The services a letter lists: the denied line, or every line of a
     claim-level denial.
 
     A claim with no lines is listed as one service: the claim's charge on
-    the first day of its statement period (``DTM*232``), and a line with
-    no date of its own takes that day too, as the 835 means it to.  An
-    835 names no procedure for a claim without lines, so the letter keeps
-    a placeholder for it; a service with no date at all is left out and
-    the letter shows placeholders instead.
+    the day of its statement period (``DTM*232``), and a line with no
+    date of its own takes that day too, as the 835 means it to.  That is
+    done only for a one-day period: a letter gives each service one
+    date, and the first day of a longer period would be a guess, so such
+    a service keeps no date and the draft shows a placeholder.  An 835
+    names no procedure for a claim without lines, so the letter keeps a
+    placeholder for that too.
     """
-    # Known gap: a letter lists one date per service, so a statement
-    # period of several days shows its first day only.
     start = claim.statement_from
+    if claim.statement_to not in (None, start):
+        start = None
     chosen = [denial.line] if denial.line else list(claim.lines)
     services = [
         (
@@ -677,11 +695,5 @@ def _denial_lines(
         for line in chosen
         if line is not None
     ]
-    if not services:
-        services = [(start, "", (), claim.charge)]
 
-    return [
-        (day, code, modifiers, charge)
-        for day, code, modifiers, charge in services
-        if day is not None
-    ]
+    return services or [(start, "", (), claim.charge)]

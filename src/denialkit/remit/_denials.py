@@ -104,8 +104,9 @@ class Denial:
     it has none, and always ``False`` for an adjustment in group ``CR``
     or on a reversal (claim status 22): those rework an earlier
     adjudication and are listed, never offered for appeal.  The repr
-    shows codes and amounts only; the date of service in ``validity`` is
-    masked.
+    shows codes, amounts and the appeal deadline (counted from the
+    notice date, not from a date of service); the date of service in
+    ``validity`` is masked.
 
     Added in 0.1.0; never appealable in group ``CR`` since 0.2.0.
     """
