@@ -5,6 +5,8 @@ Tests for the denialkit command line.
 from __future__ import annotations
 
 import json
+import pathlib
+from typing import Any
 
 import pytest
 
@@ -242,6 +244,32 @@ def test_check_overlay(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def
     assert "2026-02-30 does not exist" in err
 
 
+def test_check_prints_every_problem_of_a_long_list(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """
+    check prints every problem, even past the fifty the exception's own
+    message lists.
+    """
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: x\ncodes:\n"
+        + "".join(
+            f"- {{code_set: specialty, code: X{n}, colour: red}}\n"
+            for n in range(60)
+        )
+    )
+
+    code, _, err = run(capsys, "check", str(bad))
+
+    header, *listed = err.strip().splitlines()
+
+    assert code == 2
+    # Each code has an unknown key and no status: two problems each.
+    assert header.endswith("bad.yaml: 120 problems:")
+    assert len(listed) == 120
+    assert all(line.startswith("  - ") for line in listed)
+    assert "codes[59].colour" in listed[-2]
+
+
 def test_check_reports_every_problem_at_once(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     """
     check lists an unknown key, a code given twice and an impossible date
@@ -401,3 +429,84 @@ def test_deadline_command(capsys) -> None:  # type: ignore[no-untyped-def]
 
     with pytest.raises(SystemExit):
         main(["deadline"])
+
+
+def test_check_reads_the_overlay_once(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """
+    check parses and validates the file once, not once more to apply it:
+    a large overlay takes half the time.
+    """
+    from denialkit import _schema
+
+    calls = []
+    parse = _schema.load_yaml
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("file"))
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(_schema, "load_yaml", counted)
+
+    code, out, _ = run(capsys, "check", str(EXAMPLES / "org-overlay.yaml"))
+
+    assert code == 0 and "valid overlay" in out
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("today", "status"),
+    [
+        ("2027-02-28", "Status: current, stop scheduled for 2027-03-01"),
+        ("2027-03-01", "Status: current in its list, stopped on 2027-03-01"),
+        ("2030-01-01", "Status: current in its list, stopped on 2027-03-01"),
+    ],
+)
+def test_explain_says_a_stop_date_has_come(
+    tmp_path: pathlib.Path,
+    capsys: pytest.CaptureFixture[str],
+    today: str,
+    status: str,
+) -> None:
+    """
+    A current code's stop date is "scheduled" only while it is still
+    ahead; from that day on explain says the code stopped then.
+    """
+    overlay = tmp_path / "plan.yaml"
+    overlay.write_text(
+        "name: x\ncodes:\n- {code_set: carc, code: '29', stop: 2027-03-01}\n"
+    )
+
+    code, out, _ = run(
+        capsys,
+        "explain",
+        "29",
+        "--release",
+        FIRST_RELEASE,
+        "--overlay",
+        str(overlay),
+        "--today",
+        today,
+    )
+
+    assert code == 0
+    assert status in out.splitlines()
+
+
+def test_a_tagged_claim_value_never_reaches_the_terminal(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    A claim file whose member ID is tagged !!bool fails with its field
+    named and the value left out.
+    """
+    text = (EXAMPLES / "r2-claim.yaml").read_text(encoding="utf-8")
+    claim = tmp_path / "claim.yaml"
+    claim.write_text(text.replace("TEST000001", "!!bool FAKESECRET1"))
+
+    code, out, err = run(capsys, "deadline", "--claim", str(claim))
+
+    assert code == 2 and not out
+    assert "(field patient.member_id)" in err
+    assert "secret" not in err.lower()

@@ -227,3 +227,193 @@ def test_a_folder_without_lists_says_how_to_name_them(
 
     with pytest.raises(DataFileError, match=r"carc-2026-11\.csv"):
         denialkit.load(FIRST_RELEASE).with_official_text(tmp_path)
+
+
+def test_items_that_are_not_mappings_are_reported_in_file_order(
+    tmp_path: pathlib.Path,
+) -> None:
+    """
+    Codes, guidance and sources that are not mappings are reported at the
+    line of their item, an empty mapping at its own line, all in file
+    order with the problems found inside mappings.
+    """
+    path = _overlay(
+        tmp_path,
+        "codes:\n"  # 2
+        "- 50\n"  # 3
+        "-\n"  # 4
+        "- [a, b]\n"  # 5
+        "- {}\n"  # 6
+        "- code_set: carc\n"
+        "  code: '29'\n"
+        "  colour: red\n"  # 9
+        "editorial:\n"
+        "- 7\n"  # 11
+        "sources: ['x']\n",  # 12
+    )
+
+    assert _problems(path) == [
+        (3, "codes[0]"),
+        (4, "codes[1]"),
+        (5, "codes[2]"),
+        (6, "codes[3]"),
+        (6, "codes[3]"),
+        (9, "codes[4].colour"),
+        (11, "editorial[0]"),
+        (12, "sources[0]"),
+    ]
+
+
+def test_a_badly_tagged_value_is_reported_once(
+    tmp_path: pathlib.Path,
+) -> None:
+    """
+    A value its tag cannot read is one problem of the overlay, with the
+    schema's; the schema adds nothing more about it.
+    """
+    path = _overlay(
+        tmp_path,
+        "codes:\n"
+        "- code_set: carc\n"
+        "  code: '29'\n"
+        "  start: !!bool maybe\n"  # 5
+        "  colour: red\n",  # 6
+    )
+
+    with pytest.raises(DataFileError) as info:
+        denialkit.load(FIRST_RELEASE).with_overlay(path)
+
+    assert [(p.line, p.field) for p in info.value.problems] == [
+        (5, "codes[0].start"),
+        (6, "codes[0].colour"),
+    ]
+    assert "maybe" not in str(info.value)
+
+
+def test_codes_may_share_fields_through_a_merge_key(
+    tmp_path: pathlib.Path,
+) -> None:
+    """
+    YAML merge keys work in overlays: each code gets the anchored fields
+    and keeps its own.
+    """
+    path = _overlay(
+        tmp_path,
+        "codes:\n"
+        "- &payer\n"
+        "  code_set: specialty\n"
+        "  code: ZZ1\n"
+        "  status: current\n"
+        "  family: ZZ\n"
+        "- <<: *payer\n"
+        "  code: ZZ2\n"
+        "  title: Invented second code\n",
+    )
+
+    dataset = denialkit.load(FIRST_RELEASE).with_overlay(path)
+
+    assert dataset.get("specialty", "ZZ2").family == "ZZ"
+    assert dataset.get("specialty", "ZZ2").title == "Invented second code"
+    assert dataset.get("specialty", "ZZ1").is_current
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "carc-2026-11.csv",
+        "carc_2026.csv",
+        "CARC-2026-11-01.csv",
+        "carc 2026.csv",
+        "carc-v3.csv",
+    ],
+)
+def test_a_dated_name_is_read(tmp_path: pathlib.Path, name: str) -> None:
+    """
+    A list named after its code set, a separator and a date or version is
+    read from a folder.
+    """
+    (tmp_path / name).write_text("code,description\n50,Invented.\n")
+
+    dataset = denialkit.load(FIRST_RELEASE).with_official_text(tmp_path)
+
+    assert dataset.get("carc", "50").official_text == "Invented."
+
+
+@pytest.mark.parametrize(
+    "name", ["carcinoma-notes.csv", "carc-notes.csv", "carc2026.csv"]
+)
+def test_a_name_that_only_starts_like_a_code_set_is_not_read(
+    tmp_path: pathlib.Path, name: str
+) -> None:
+    """
+    carcinoma-notes.csv is not the CARC list: the code set must be
+    followed by a separator and a date, or end the name.
+    """
+    (tmp_path / name).write_text("code,description\n50,Invented.\n")
+
+    with pytest.raises(DataFileError, match="no CSV file of a code list"):
+        denialkit.load(FIRST_RELEASE).with_official_text(tmp_path)
+
+
+def test_a_list_not_in_utf8_names_the_file(tmp_path: pathlib.Path) -> None:
+    """
+    A CSV saved as Windows-1252 (an en dash is byte 0x96) is a
+    DataFileError naming the file and asking for UTF-8.
+    """
+    carc = tmp_path / "carc.csv"
+    carc.write_bytes(b"code,description\n50,Invented \x96 wording.\n")
+
+    with pytest.raises(DataFileError) as info:
+        denialkit.load(FIRST_RELEASE).with_official_text(tmp_path)
+
+    assert info.value.file == str(carc)
+    assert "save it as UTF-8" in info.value.problem
+
+
+def test_a_csv_the_reader_refuses_is_a_data_file_error(
+    tmp_path: pathlib.Path,
+) -> None:
+    """
+    A CSV the csv module cannot read, such as a field over its size
+    limit, is a DataFileError naming the file.
+    """
+    carc = tmp_path / "carc.csv"
+    carc.write_text("code,description\n50," + "x" * 200_000 + "\n")
+
+    with pytest.raises(DataFileError) as info:
+        denialkit.load(FIRST_RELEASE).with_official_text(tmp_path)
+
+    assert info.value.file == str(carc)
+
+
+def test_a_folder_that_cannot_be_listed_names_the_folder(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """
+    A folder denialkit may not list is a DataFileError naming the folder,
+    not a bare PermissionError.
+    """
+
+    def refuse(path: str) -> list[str]:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr("denialkit._overlay.os.listdir", refuse)
+
+    with pytest.raises(DataFileError) as info:
+        denialkit.load(FIRST_RELEASE).with_official_text(tmp_path)
+
+    assert info.value.file == str(tmp_path)
+    assert "Permission denied" in info.value.problem
+
+
+def test_a_source_defined_twice_is_refused(tmp_path: pathlib.Path) -> None:
+    """
+    Two sources with one id are an error at the second id.
+    """
+    source = "  title: Demo\n  url: https://example.org\n  read: 2026-01-02\n"
+    path = _overlay(
+        tmp_path,
+        "sources:\n- id: demo\n" + source + "- id: demo\n" + source,
+    )
+
+    assert _problems(path) == [(7, "sources[1].id")]

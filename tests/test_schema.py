@@ -5,12 +5,15 @@ Tests for denialkit._schema: the checks shared by data/ and overlays.
 from __future__ import annotations
 
 import datetime
+import pathlib
 
 import pytest
 
 import denialkit
 from denialkit import DataFileError
 from denialkit._schema import check_code_file, load_yaml
+
+from .conftest import EXAMPLES
 
 CAPTURED = datetime.date(2026, 8, 17)
 _RECORD = "code_set: carc\ncodes:\n- code: '1'\n  status: current\n"
@@ -256,3 +259,244 @@ def test_no_shipped_current_code_has_a_passed_stop_date(release: str) -> None:
     ]
 
     assert wrong == []
+
+
+def test_list_items_that_are_not_mappings_name_their_line() -> None:
+    """
+    A code that is a number, empty, a list or an empty mapping is reported
+    at the line of its item, in file order with the other problems.
+    """
+    text = (
+        "code_set: carc\n"
+        "codes:\n"
+        "- 50\n"  # 3
+        "-\n"  # 4
+        "- [a, b]\n"  # 5
+        "- {}\n"  # 6
+        "- code: '7'\n"
+        "  status: gone\n"  # 8
+    )
+
+    with pytest.raises(DataFileError) as info:
+        _check(text)
+
+    assert [(p.line, p.field) for p in info.value.problems] == [
+        (3, "codes[0]"),
+        (4, "codes[1]"),
+        (5, "codes[2]"),
+        (6, "codes[3]"),
+        (6, "codes[3]"),
+        (8, "codes[4].status"),
+    ]
+
+
+def test_problems_without_a_line_come_last() -> None:
+    """
+    raise_all keeps file order: a problem with no line follows the
+    others instead of sorting as line 0.
+    """
+    from denialkit._schema import raise_all
+
+    unplaced = DataFileError("invented, no line", file="f.yaml")
+    placed = DataFileError("invented, line 9", file="f.yaml", line=9)
+
+    with pytest.raises(DataFileError) as info:
+        raise_all([unplaced, placed])
+
+    assert [p.problem for p in info.value.problems] == [
+        "invented, line 9",
+        "invented, no line",
+    ]
+
+
+def test_a_long_list_of_problems_is_cut_short_in_the_message() -> None:
+    """
+    The message lists the first 50 problems and counts the rest; the
+    problems attribute keeps every one.
+    """
+    more = [
+        DataFileError(f"invented {n}", file="f.yaml", line=n)
+        for n in range(2, 61)
+    ]
+
+    error = DataFileError("invented 1", file="f.yaml", line=1, more=more)
+
+    assert len(error.problems) == 60
+    assert str(error).count("\n  - f.yaml:") == 50
+    assert str(error).endswith(
+        "\n  … and 10 more (all are in the error's problems)"
+    )
+    assert "invented 50" in str(error) and "invented 51" not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("written", "tag"),
+    [
+        ("!!int ''", "!!int"),
+        ("!!float ''", "!!float"),
+        ("!!timestamp junk", "!!timestamp"),
+        ("!!bool maybe", "!!bool"),
+        ("!!int INVENTED", "!!int"),
+        ("!!map [a, b]", "!!map"),
+        ("!!seq {a: b}", "!!seq"),
+        ("!!str [a, b]", "!!str"),
+    ],
+)
+def test_a_value_its_tag_cannot_read_is_a_data_file_error(
+    written: str, tag: str
+) -> None:
+    """
+    A value that cannot be read as the type its tag names is reported at
+    its line and full field path, and the message leaves the value out.
+    """
+    text = f"{_RECORD}  start: {written}\n"
+
+    found = _problem(text)
+
+    assert found == (
+        f"5 codes[0].start: the value cannot be read as {tag}; remove the"
+        " tag, or write a value of that type"
+    )
+    assert "maybe" not in found and "junk" not in found
+
+
+def test_a_tagged_value_is_left_out_of_the_message_in_claim_files(
+    tmp_path: pathlib.Path,
+) -> None:
+    """
+    In a claim file a member ID tagged !!bool is a DataFileError naming
+    the field, never a KeyError that echoes the (lower-cased) value.
+    """
+    from denialkit.appeals import load_context
+
+    text = (EXAMPLES / "r2-claim.yaml").read_text(encoding="utf-8")
+    assert "  member_id: TEST000001\n" in text
+    claim = tmp_path / "claim.yaml"
+    claim.write_text(text.replace("TEST000001", "!!bool FAKESECRET1"))
+
+    with pytest.raises(DataFileError) as info:
+        load_context(claim)
+
+    assert info.value.field == "patient.member_id"
+    assert "secret" not in str(info.value).lower()
+
+
+def test_an_unknown_tag_is_reported_without_the_tag() -> None:
+    """
+    A tag denialkit has no reader for is a problem of its field; the
+    message does not repeat what was written.
+    """
+    text = f"{_RECORD}  note: !FAKESECRET invented\n"
+
+    found = _problem(text)
+
+    assert found.startswith("5 codes[0].note: the value has a YAML tag")
+    assert "FAKESECRET" not in found
+
+
+def test_a_set_as_a_key_is_a_problem_not_a_type_error() -> None:
+    """
+    A key that cannot be a key, such as a !!set, is reported at its line.
+    """
+    text = "code_set: carc\ncodes: []\n? !!set {a: null}\n: 1\n"
+
+    with pytest.raises(DataFileError) as info:
+        load_yaml(text, file="codes.yaml")
+
+    assert info.value.line == 3
+    assert "a key must be plain text" in info.value.problem
+
+
+def test_deep_nesting_is_a_data_file_error() -> None:
+    """
+    Lists nested thousands deep are refused with a DataFileError instead
+    of a RecursionError.
+    """
+    text = "codes: " + "[" * 5000 + "]" * 5000 + "\n"
+
+    with pytest.raises(DataFileError, match="nested too deeply"):
+        load_yaml(text, file="deep.yaml")
+
+
+def test_merge_keys_copy_fields_and_own_keys_win() -> None:
+    """
+    A merge key (<<: *base) copies the keys of the anchored mapping; keys
+    the record writes itself win, and a merged field's problem is
+    reported at the line of its merge key.
+    """
+    text = (
+        "code_set: carc\n"
+        "codes:\n"
+        "- &base\n"
+        "  code: '1'\n"
+        "  status: current\n"
+        "  keywords: [invented]\n"
+        "- <<: *base\n"  # 7
+        "  code: '2'\n"
+        "- <<: *base\n"  # 9
+        "  code: '3'\n"
+        "  status: deactivated\n"
+        "  stop: 2009-07-01\n"
+        "  start: 2019-01-01\n"  # 13
+    )
+    document = load_yaml(text, file="codes.yaml")
+
+    with pytest.raises(DataFileError) as info:
+        _check(text)
+
+    second, third = document["codes"][1], document["codes"][2]
+    assert (second["code"], second["status"]) == ("2", "current")
+    assert second["keywords"] == ["invented"]
+    assert second.lines["status"] == 7
+    assert third["status"] == "deactivated"
+    assert [(p.line, p.field) for p in info.value.problems] == [
+        (12, "codes[2].stop")
+    ]
+
+
+def test_a_date_in_other_digits_asks_for_yyyy_mm_dd() -> None:
+    """
+    Full-width digits are not the ASCII digits of YYYY-MM-DD, so such a
+    date gets the message asking for that form.
+    """
+    text = f"{_RECORD}  start: '２０２４-０２-２０'\n"
+
+    assert _problem(text) == (
+        "5 codes[0].start: expected a date written YYYY-MM-DD"
+    )
+
+
+@pytest.mark.parametrize("written", ["2024-02-29", "'2024-02-29'"])
+def test_the_leap_day_of_a_leap_year_is_a_date(written: str) -> None:
+    """
+    2024-02-29 exists, quoted or not.
+    """
+    document = load_yaml(f"{_RECORD}  start: {written}\n", file="codes.yaml")
+
+    check_code_file(document, file="codes.yaml")
+
+    assert document["codes"][0]["start"] == datetime.date(2024, 2, 29)
+
+
+def test_the_leap_day_of_a_common_year_is_not() -> None:
+    """
+    2023-02-29 does not exist.
+    """
+    text = f"{_RECORD}  start: 2023-02-29\n"
+
+    assert _problem(text) == (
+        "5 codes[0].start: the date 2023-02-29 does not exist: 2023-02 has"
+        " only 28 days"
+    )
+
+
+def test_a_passed_stop_names_the_code_set_as_messages_do() -> None:
+    """
+    The status rule names a specialty list "the specialty code list".
+    """
+    text = (
+        "code_set: specialty\ncodes:\n- code: ZZ1\n  status: current\n"
+        "  stop: 2026-01-05\n"
+    )
+
+    assert "the specialty code list was captured" in _problem(text, CAPTURED)

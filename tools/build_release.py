@@ -235,10 +235,44 @@ def _sort_key(key: str) -> tuple[int, str, int, str]:
     return (CODE_SETS.index(code_set), prefix, int(number or 0), rest)
 
 
+def _anything(v: Any, node: Any, key: Any, path: str) -> None:
+    pass  # build() checks the release id with a message of its own
+
+
+# data/release.yaml: the release id and, per code set, the list it comes
+# from.  A captured day must be a real date, as the status rule of
+# _schema.check_record compares stop dates with it.
+_LIST_FIELDS: dict[str, _schema.Check] = {
+    "list": _schema.text(),
+    "captured": _schema.date(),
+    "dates_as_of": _schema.date(),
+    "note": _schema.text(),
+}
+_META_FIELDS: dict[str, _schema.Check] = {
+    "release": _anything,
+    "sources": _schema.nested(
+        {},
+        {code_set: _schema.nested({}, _LIST_FIELDS) for code_set in CODE_SETS},
+    ),
+}
+
+
+def read_meta(path: pathlib.Path) -> Any:
+    """
+    Read and check ``data/release.yaml``; its dates become dates.
+    """
+    meta = _load(path)
+    v = _schema.Validator(str(path.relative_to(ROOT)))
+    v.mapping(meta, "", required=_META_FIELDS, optional={})
+    v.raise_problems()
+
+    return meta
+
+
 def build(out: pathlib.Path, built: str, *, check_only: bool) -> str:
-    meta = _load(DATA / "release.yaml")
+    meta = read_meta(DATA / "release.yaml")
     release = str(meta["release"])
-    if not re.fullmatch(r"\d{4}\.\d+", release):
+    if not re.fullmatch(r"[0-9]{4}\.[0-9]+", release):
         raise DataFileError(
             f"release {release!r} is not CalVer YYYY.N",
             file="data/release.yaml",

@@ -105,11 +105,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
 
-    print(_explain_text(result))
+    print(_explain_text(result, args.today or datetime.date.today()))
     return 0
 
 
-def _explain_text(result: Any) -> str:
+def _explain_text(result: Any, today: datetime.date) -> str:
     r = result.record
     label = f"{result.ref.group}-{r.code}" if result.ref.group else r.code
     lines = [
@@ -124,8 +124,11 @@ def _explain_text(result: Any) -> str:
     lines.append(r.summary or "No summary is written yet in this release.")
     lines.append("")
     status = "current" if r.is_current else "deactivated"
-    if r.stop and r.is_current:
+    if r.stop and r.is_current and r.stop > today:
         status += f", stop scheduled for {r.stop.isoformat()}"
+    elif r.stop and r.is_current:
+        # The list still called it current, but its stop date has come.
+        status += f" in its list, stopped on {r.stop.isoformat()}"
     elif r.stop:
         status += f", stop date {r.stop.isoformat()}"
     if r.replaced_by:
@@ -264,13 +267,15 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from ._overlay import check_overlay
+    from ._overlay import apply_overlay, check_overlay
 
     dataset = load(args.release)
     document = check_overlay(args.file, dataset)
     codes = len(document.get("codes", []))
     notes = len(document.get("editorial", []))
-    dataset = dataset.with_overlay(args.file)
+    # Apply the document already checked: parsing takes most of the time
+    # on a large overlay, so it is done once.
+    dataset = apply_overlay(dataset, document, args.file)
     print(
         f"{args.file}: valid overlay {document['name']!r} ({codes} code(s),"
         f" {notes} editorial entr{'y' if notes == 1 else 'ies'}) on release"
@@ -463,6 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="date of service: was the code valid then?",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--today", type=_date, help=argparse.SUPPRESS)
     dataset_options(p)
     p.set_defaults(func=cmd_explain, _parser=p)
 
@@ -556,6 +562,19 @@ def _register_remit(commands: Any) -> None:
     register(commands)
 
 
+def _every_problem(error: DataFileError) -> str:
+    """
+    The error's message, listing every problem: the exception's own
+    message stops at the first fifty, but a command run to check a file
+    is there to see them all.
+    """
+    if len(error.problems) == 1:
+        return str(error)
+    listed = "".join(f"\n  - {problem}" for problem in error.problems)
+
+    return f"{error.file or '<data>'}: {len(error.problems)} problems:{listed}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """
     Run the command line; returns the exit status.
@@ -574,7 +593,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RemittanceError as exc:
         print(f"denialkit: {exc}", file=sys.stderr)
         return 1
-    except (DenialKitError, DataFileError, ValueError) as exc:
+    except DataFileError as exc:
+        print(f"denialkit: error: {_every_problem(exc)}", file=sys.stderr)
+        return 2
+    except (DenialKitError, ValueError) as exc:
         print(f"denialkit: error: {exc}", file=sys.stderr)
         return 2
     except KeyError as exc:

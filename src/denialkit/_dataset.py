@@ -391,17 +391,20 @@ class Dataset:
         Args:
             path: A folder with ``carc.csv``, ``rarc.csv`` and/or
                 ``group_codes.csv`` (columns ``code`` and ``description``),
-                or one CSV file.  In a folder, and for a single file, a
-                name may carry more after the code set
-                (``carc-2026-11.csv``); a folder may hold only one such
-                file per code set, and the plain name wins over it.
+                or one CSV file named after its code set (``carc*.csv``).
+                In a folder, a name may add a separator and a date or
+                version after the code set (``carc-2026-11.csv``,
+                ``rarc_2026.csv``, but not ``carcinoma-notes.csv``); a
+                folder may hold only one such file per code set, and the
+                plain name wins over it.  Files are read as UTF-8.
 
         Returns:
             A new dataset whose records have ``official_text`` set.
 
         Raises:
             DataFileError: the path does not exist, a folder has no list
-                or two files for one code set, or a file is missing the
+                or two files for one code set, a file or folder cannot be
+                read, a file is not UTF-8 CSV, or a file is missing the
                 needed columns.
 
         >>> import os, tempfile, denialkit
@@ -416,7 +419,7 @@ class Dataset:
         >>> os.remove(f.name)
 
         Added in 0.1.0.  Changed in 0.2.0: a folder may hold a list under
-        a longer name such as ``carc-2026-11.csv``.
+        a dated name such as ``carc-2026-11.csv``.
         """
         from ._overlay import with_official_text
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -37,7 +38,13 @@ _OFFICIAL_FILES = {
     "rarc": ("rarc.csv",),
     "group": ("group_codes.csv", "group.csv"),
 }
-_LIST_NAMES = {"carc": "CARC", "rarc": "RARC", "group": "group code"}
+# In a folder, a list may also be named after its code set, a separator
+# and a date or version: carc-2026-11.csv, RARC_2026.csv, group v3.csv.
+_DATED_NAME = re.compile(
+    r"(?P<code_set>carc|rarc|group(?:_codes)?)"
+    r"(?:[-_ .]v?[0-9]+(?:[-_.][0-9]+)*)?\.csv",
+    re.ASCII | re.IGNORECASE,
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -75,15 +82,17 @@ def read_official_text(path: str | os.PathLike[str]) -> dict[str, str]:
 
     A folder holds ``carc.csv``, ``rarc.csv`` and/or ``group_codes.csv``
     (columns ``code`` and ``description``, others ignored).  Instead of
-    the plain name, a code set's file may carry more after the code set,
-    such as ``carc-2026-11.csv``, if the folder has only one such file
-    for that code set; the plain name wins when both are there.  A single
-    file may also be given itself, named after its code set
-    (``carc*.csv``, ``rarc*.csv``, ``group*.csv``).
+    the plain name, a code set's file may add a separator and a date or
+    version after the code set, such as ``carc-2026-11.csv`` or
+    ``rarc_2026.csv``, if the folder has only one such file for that code
+    set; the plain name wins when both are there.  A single file may also
+    be given itself, named after its code set (``carc*.csv``,
+    ``rarc*.csv``, ``group*.csv``).
 
     Raises:
-        DataFileError: nothing to read, two files for one code set, or a
-            file lacks the ``code`` or ``description`` column.
+        DataFileError: nothing to read, two files for one code set, a file
+            or folder that cannot be read, a file that is not UTF-8 CSV,
+            or a file without the ``code`` or ``description`` column.
     """
     name = os.fspath(path)
     texts: dict[str, str] = {}
@@ -100,8 +109,8 @@ def read_official_text(path: str | os.PathLike[str]) -> dict[str, str]:
         if not any(files.values()):
             raise DataFileError(
                 "no CSV file of a code list in this folder; name them"
-                " carc.csv, rarc.csv and group_codes.csv, or start each"
-                " name with its code set (carc-2026-11.csv)",
+                " carc.csv, rarc.csv and group_codes.csv, or write the code"
+                " set, a separator and a date (carc-2026-11.csv)",
                 file=name,
             )
         for code_set, file in files.items():
@@ -129,18 +138,25 @@ def _official_file(folder: str, code_set: str) -> str | None:
         if os.path.isfile(file):
             return file
 
+    try:
+        entries = os.listdir(folder)
+    except OSError as exc:
+        raise DataFileError(
+            f"cannot list the folder ({exc.strerror}); check that you may"
+            " read it",
+            file=folder,
+        ) from None
     named = sorted(
         entry
-        for entry in os.listdir(folder)
-        if entry.lower().startswith(code_set)
-        and entry.lower().endswith(".csv")
+        for entry in entries
+        if _list_of(entry) == code_set
         and os.path.isfile(os.path.join(folder, entry))
     )
     if len(named) > 1:
         raise DataFileError(
-            f"{len(named)} files could hold the {_LIST_NAMES[code_set]}"
-            f" list: {', '.join(named)}. Keep only one of them in the"
-            " folder, or rename the one to use"
+            f"{len(named)} files could hold the"
+            f" {_schema.CODE_SET_NAMES[code_set]} list: {', '.join(named)}."
+            " Keep only one of them in the folder, or rename the one to use"
             f" {_OFFICIAL_FILES[code_set][0]}",
             file=folder,
         )
@@ -148,25 +164,56 @@ def _official_file(folder: str, code_set: str) -> str | None:
     return os.path.join(folder, named[0]) if named else None
 
 
+def _list_of(name: str) -> str | None:
+    # The code set whose list a file in a folder holds, from its name.
+    found = _DATED_NAME.fullmatch(name)
+    if found is None:
+        return None
+
+    return found["code_set"].lower().partition("_")[0]
+
+
 def _read_csv(file: str, code_set: str) -> dict[str, str]:
+    try:
+        with open(file, encoding="utf-8-sig", newline="") as stream:
+            return _read_rows(csv.DictReader(stream), file, code_set)
+    except OSError as exc:
+        raise DataFileError(
+            f"cannot read the file ({exc.strerror})", file=file
+        ) from None
+    except UnicodeDecodeError:
+        raise DataFileError(
+            "is not UTF-8 text; save it as UTF-8 (in Excel: Save As, CSV"
+            " UTF-8) and load it again",
+            file=file,
+        ) from None
+    except csv.Error as exc:
+        raise DataFileError(
+            f"is not a CSV file denialkit can read ({exc}); save it again"
+            " as CSV",
+            file=file,
+        ) from None
+
+
+def _read_rows(
+    reader: csv.DictReader[str], file: str, code_set: str
+) -> dict[str, str]:
+    fields = reader.fieldnames or []
+    for column in ("code", "description"):
+        if column not in fields:
+            raise DataFileError(
+                f"no {column!r} column; the header must include code and"
+                " description",
+                file=file,
+                line=1,
+            )
     texts = {}
-    with open(file, encoding="utf-8-sig", newline="") as stream:
-        reader = csv.DictReader(stream)
-        fields = reader.fieldnames or []
-        for column in ("code", "description"):
-            if column not in fields:
-                raise DataFileError(
-                    f"no {column!r} column; the header must include code"
-                    " and description",
-                    file=file,
-                    line=1,
-                )
-        for row in reader:
-            code = (row["code"] or "").strip().upper()
-            if code:
-                texts[f"{code_set}:{code}"] = " ".join(
-                    (row["description"] or "").split()
-                )
+    for row in reader:
+        code = (row["code"] or "").strip().upper()
+        if code:
+            texts[f"{code_set}:{code}"] = " ".join(
+                (row["description"] or "").split()
+            )
 
     return texts
 
@@ -222,9 +269,9 @@ def check_overlay(
             in file order.
     """
     name, text = _schema.read_text(path)
-    v = _schema.Validator(name)
-    document = _schema.load_yaml(text, file=name, problems=v.problems)
-    if v.mapping(
+    validator = _schema.Validator(name)
+    document = _schema.load_yaml(text, file=name, problems=validator.problems)
+    if validator.mapping(
         document,
         "",
         required={"name": _schema.text()},
@@ -236,18 +283,18 @@ def check_overlay(
             ),
         },
     ):
-        _check_codes(v, document, dataset)
-        _check_sources(v, document)
-        _check_editorial(v, document, dataset)
-    v.raise_problems()
+        _check_codes(validator, document, dataset)
+        _check_sources(validator, document)
+        _check_editorial(validator, document, dataset)
+    validator.raise_problems()
 
     return document
 
 
 def _overlay_record(
-    v: _schema.Validator, node: Any, key: Any, path: str
+    validator: _schema.Validator, node: Any, key: Any, path: str
 ) -> None:
-    v.mapping(
+    validator.mapping(
         node[key],
         path,
         required={
@@ -255,17 +302,19 @@ def _overlay_record(
             "code": _schema.code_text,
         },
         optional=_RECORD_KEYS,
+        within=(node, key),
     )
 
 
 def _overlay_editorial(
-    v: _schema.Validator, node: Any, key: Any, path: str
+    validator: _schema.Validator, node: Any, key: Any, path: str
 ) -> None:
-    v.mapping(
+    validator.mapping(
         node[key],
         path,
         required=_schema.EDITORIAL_REQUIRED,
         optional=_schema.EDITORIAL_OPTIONAL,
+        within=(node, key),
     )
 
 
@@ -288,7 +337,7 @@ def _key(entry: Any) -> str | None:
 
 
 def _check_codes(
-    v: _schema.Validator, document: Any, dataset: Dataset | None
+    validator: _schema.Validator, document: Any, dataset: Dataset | None
 ) -> None:
     seen: dict[str, int] = {}
     for index, record in _entries(document, "codes"):
@@ -297,7 +346,7 @@ def _check_codes(
         if key is None:
             continue
         if key in seen:
-            v.fail(
+            validator.fail(
                 f"{key} appears twice (first as codes[{seen[key]}])",
                 record,
                 "code",
@@ -313,7 +362,7 @@ def _check_codes(
                 "stop": base.stop,
             }
         elif dataset is not None and "status" not in record:
-            v.fail(
+            validator.fail(
                 f"{key} is not in release {dataset.release}, so as a new"
                 " code it needs a status",
                 record,
@@ -321,7 +370,7 @@ def _check_codes(
                 f"{path}.status",
             )
         _schema.check_record(
-            v,
+            validator,
             record["code_set"],
             record,
             path,
@@ -334,20 +383,18 @@ def _captured(dataset: Dataset | None, code_set: str) -> datetime.date | None:
     if dataset is None:
         return None
     captured = dataset.source_lists.get(code_set, {}).get("captured")
-    if isinstance(captured, str):
-        return datetime.date.fromisoformat(captured)
 
-    return captured if _schema.is_date(captured) else None
+    return _schema.as_date(captured)
 
 
-def _check_sources(v: _schema.Validator, document: Any) -> None:
+def _check_sources(validator: _schema.Validator, document: Any) -> None:
     seen: dict[str, int] = {}
     for index, source in _entries(document, "sources"):
         source_id = source.get("id")
         if not isinstance(source_id, str):
             continue
         if source_id in seen:
-            v.fail(
+            validator.fail(
                 f"source id {source_id!r} is defined twice (first as"
                 f" sources[{seen[source_id]}])",
                 source,
@@ -358,7 +405,7 @@ def _check_sources(v: _schema.Validator, document: Any) -> None:
 
 
 def _check_editorial(
-    v: _schema.Validator, document: Any, dataset: Dataset | None
+    validator: _schema.Validator, document: Any, dataset: Dataset | None
 ) -> None:
     entries = _entries(document, "editorial")
     if not entries:
@@ -378,7 +425,7 @@ def _check_editorial(
         path = f"editorial[{index}]"
         key = _key(raw)
         if key in seen:
-            v.fail(
+            validator.fail(
                 f"editorial for {key} appears twice (first as"
                 f" editorial[{seen[key]}])",
                 raw,
@@ -393,7 +440,7 @@ def _check_editorial(
             and key not in dataset
             and key not in added
         ):
-            v.fail(
+            validator.fail(
                 f"editorial for {key}, which is neither in release"
                 f" {dataset.release} nor added by this overlay",
                 raw,
@@ -403,7 +450,7 @@ def _check_editorial(
         if known is not None:
             for node, at, field, source in _citations(raw, path):
                 if source not in known:
-                    v.fail(
+                    validator.fail(
                         f"source {source!r} is not defined; add it under"
                         " sources:",
                         node,
@@ -440,7 +487,16 @@ def with_overlay(dataset: Dataset, path: str | os.PathLike[str]) -> Dataset:
     See :meth:`Dataset.with_overlay`.
     """
     name = os.fspath(path)
-    document = check_overlay(name, dataset)
+
+    return apply_overlay(dataset, check_overlay(name, dataset), name)
+
+
+def apply_overlay(dataset: Dataset, document: Any, name: str) -> Dataset:
+    """
+    Apply an overlay that :func:`check_overlay` has read from *name*.
+
+    *document* must have been checked against *dataset*'s release.
+    """
     records = [_merge(dataset, raw) for raw in document.get("codes", [])]
     sources = {
         s["id"]: Source(

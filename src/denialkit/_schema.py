@@ -11,6 +11,7 @@ A file is checked whole: every problem is collected, and one
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime
 import functools
 import os
@@ -30,6 +31,13 @@ ADJUSTMENTS: Final = (
 REMARK_TYPES: Final = ("supplemental", "alert")
 STATUSES: Final = ("current", "deactivated")
 ACTIONS: Final = ("appeal", "correct_and_resubmit")
+# Each code set as messages name it: "the CARC list", "a RARC".
+CODE_SET_NAMES: Final = {
+    "carc": "CARC",
+    "rarc": "RARC",
+    "group": "group code",
+    "specialty": "specialty code",
+}
 _CODE = re.compile(r"[A-Z0-9]+")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _SUCCESSOR = re.compile(r"(?:(?:carc|rarc|group|specialty):)?[A-Z0-9]+")
@@ -42,7 +50,7 @@ class LineMap(dict[str, Any]):
     """
 
     lines: dict[str, int]
-    line: int  # where the mapping starts
+    line: int | None = None  # where the mapping starts
 
 
 class LineList(list[Any]):
@@ -185,11 +193,16 @@ def _note(loader: Any, problem: str, line: int | None) -> None:
     )
 
 
-def _construct_mapping(loader: Any, node: Any) -> LineMap:
+def _construct_mapping(loader: Any, node: Any) -> Any:
+    if node.id != "mapping":  # such as !!map [a, b]
+        return _unreadable(loader, node)
+
     mapping = LineMap()
     mapping.lines = {}
     mapping.line = node.start_mark.line + 1
-    merge_lines = [k.start_mark.line + 1 for k, _ in node.value if k.tag == _MERGE]
+    merge_lines = [
+        k.start_mark.line + 1 for k, _ in node.value if k.tag == _MERGE
+    ]
     own = [pair for pair in node.value if pair[0].tag != _MERGE]
     loader.flatten_mapping(node)
     merged = node.value[: len(node.value) - len(own)]
@@ -215,7 +228,11 @@ def _add_pair(
     if key is UNREADABLE:
         return
     if not _is_key(key):
-        _note(loader, "a key must be plain text, not a list or mapping", line)
+        _note(
+            loader,
+            "a key must be plain text, not a list, set or mapping",
+            line,
+        )
         return
     if key in mapping:
         _note(
@@ -233,8 +250,7 @@ def _add_pair(
 
 
 def _is_key(key: Any) -> bool:
-    # Hashable is not enough: a tuple holding a list is "Hashable" but
-    # cannot be hashed, so try it.
+    # Lists, mappings and sets (!!set) cannot be keys of a mapping.
     try:
         hash(key)
     except TypeError:
@@ -243,8 +259,11 @@ def _is_key(key: Any) -> bool:
     return key is not UNREADABLE
 
 
-def _construct_list(loader: Any, node: Any) -> list[Any]:
-    items = LineList() if loader.keeps_item_lines else []
+def _construct_list(loader: Any, node: Any) -> Any:
+    if node.id != "sequence":  # such as !!seq {a: b}
+        return _unreadable(loader, node)
+
+    items: list[Any] = LineList() if loader.keeps_item_lines else []
     for index, child in enumerate(node.value):
         loader.at.append(f"[{index}]")
         items.append(loader.construct_object(child, deep=True))
@@ -264,21 +283,28 @@ def _scalar(constructor: Any) -> Any:
     def construct(loader: Any, node: Any) -> Any:
         try:
             return constructor(loader, node)
+        except RecursionError:
+            raise
         except Exception:
             if node.id == "scalar" and node.tag == loader.resolve(
                 type(node), node.value, (True, False)
             ):
                 return node.value
-        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        _note(
-            loader,
-            f"the value cannot be read as {tag}; remove the tag, or write"
-            " a value of that type",
-            node.start_mark.line + 1,
-        )
-        return UNREADABLE
+        return _unreadable(loader, node)
 
     return construct
+
+
+def _unreadable(loader: Any, node: Any) -> _Unreadable:
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    _note(
+        loader,
+        f"the value cannot be read as {tag}; remove the tag, or write a"
+        " value of that type",
+        node.start_mark.line + 1,
+    )
+
+    return UNREADABLE
 
 
 def _unknown_tag(loader: Any, node: Any) -> _Unreadable:
@@ -333,16 +359,23 @@ class Validator:
     ) -> None:
         """
         Note one problem at *key* of *node*, found at field *path*.
+
+        With *key* ``None`` the problem is with the mapping *node* as a
+        whole.  A value the loader could not read was reported while
+        reading, so no further problem with it is noted.
         """
-        line = None
-        if isinstance(node, LineMap) and isinstance(key, str):
-            line = node.lines.get(key)
-        elif isinstance(node, LineList) and isinstance(key, int):
-            line = node.item_lines[key]
-        elif isinstance(node, LineMap) and node.lines:
-            line = min(node.lines.values())
+        if key is not None and _holds_unreadable(node, key):
+            return
+
+        self._note(problem, node, key, path)
+
+    def _note(
+        self, problem: str, node: Any, key: str | int | None, path: str
+    ) -> None:
         self.problems.append(
-            DataFileError(problem, file=self.file, line=line, field=path)
+            DataFileError(
+                problem, file=self.file, line=_line(node, key), field=path
+            )
         )
 
     def raise_problems(self) -> None:
@@ -358,18 +391,25 @@ class Validator:
         *,
         required: Mapping[str, Check],
         optional: Mapping[str, Check],
+        within: tuple[Any, str | int] | None = None,
     ) -> bool:
         """
         Check a mapping's keys and each value; ``False`` if not a mapping.
+
+        *within* is the ``(parent, key)`` the mapping was read from, so
+        that a value which is no mapping at all is reported at its line.
         """
         if not isinstance(node, dict):
-            self.fail("expected a mapping of keys to values", node, None, path)
+            parent, key = within or (node, None)
+            self.fail(
+                "expected a mapping of keys to values", parent, key, path
+            )
             return False
 
         for key in node:
             if key not in required and key not in optional:
                 known = ", ".join(sorted({*required, *optional}))
-                self.fail(
+                self._note(
                     f"unknown key {key!r}; the keys allowed here are {known}",
                     node,
                     str(key),
@@ -385,6 +425,25 @@ class Validator:
                 check(self, node, key, _join(path, key))
 
         return True
+
+
+def _line(node: Any, key: str | int | None) -> int | None:
+    # The line of node[key], or of the mapping node itself without a key.
+    if isinstance(node, LineMap) and isinstance(key, str):
+        return node.lines.get(key, node.line)
+    if isinstance(node, LineList) and isinstance(key, int):
+        return node.item_lines[key]
+    if isinstance(node, LineMap):
+        return node.line
+
+    return None
+
+
+def _holds_unreadable(node: Any, key: str | int) -> bool:
+    try:
+        return node[key] is UNREADABLE
+    except (KeyError, IndexError, TypeError):
+        return False
 
 
 Check = Callable[[Validator, Any, Any, str], None]
@@ -484,6 +543,20 @@ def is_date(value: Any) -> TypeGuard[datetime.date]:
     )
 
 
+def as_date(value: Any) -> datetime.date | None:
+    """
+    *value* as a date, if it is one or is text written ``YYYY-MM-DD``
+    that names a day in the calendar; otherwise ``None``.
+    """
+    if is_date(value):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        with contextlib.suppress(ValueError):
+            return datetime.date.fromisoformat(value)
+
+    return None
+
+
 def _why_not(text: str) -> str:
     year, month, day = (int(part) for part in text.split("-"))
     if year == 0:
@@ -533,7 +606,13 @@ def nested(
     required: Mapping[str, Check], optional: Mapping[str, Check]
 ) -> Check:
     def check(v: Validator, node: Any, key: str, path: str) -> None:
-        v.mapping(node[key], path, required=required, optional=optional)
+        v.mapping(
+            node[key],
+            path,
+            required=required,
+            optional=optional,
+            within=(node, key),
+        )
 
     return check
 
@@ -672,6 +751,7 @@ def _record(v: Validator, node: Any, key: Any, path: str) -> None:
         path,
         required={"code": code_text, "status": choice(STATUSES)},
         optional={k: c for k, c in CODE_FIELDS.items() if k != "status"},
+        within=(node, key),
     )
 
 
@@ -698,7 +778,16 @@ def check_record(
     the keys the record does have.
     """
     values = {**(inherited or {}), **record}
-    status, start, stop = (values.get(k) for k in ("status", "start", "stop"))
+
+    _check_stop_after_start(v, record, values, path)
+    _check_current_not_stopped(v, code_set, record, values, path, captured)
+    _check_code_set_fields(v, code_set, record, path)
+
+
+def _check_stop_after_start(
+    v: Validator, record: Any, values: Mapping[str, Any], path: str
+) -> None:
+    start, stop = values.get("start"), values.get("stop")
     if is_date(start) and is_date(stop) and stop <= start:
         key = "stop" if "stop" in record else "start"
         v.fail(
@@ -707,33 +796,54 @@ def check_record(
             key,
             f"{path}.{key}",
         )
-    if status == "current" and is_date(stop) and captured and stop <= captured:
-        key = "stop" if "stop" in record else "status"
-        listed = code_set.upper() if code_set in CODE_SETS else "code"
-        v.fail(
-            f"the status is current, but the stop date {stop} had passed"
-            f" when the {listed} list was captured ({captured}), so the"
-            " code is deactivated: write status: deactivated, or remove"
-            " the stop date. A current code may only have a stop date"
-            " still to come",
-            record,
-            key,
-            f"{path}.{key}",
-        )
-    only = {
-        "adjustment": "carc",
-        "remark_type": "rarc",
-        "family": "specialty",
-        "maps_to": "specialty",
-    }
-    for key, owner in only.items():
-        if (
-            record.get(key) is not None
-            and code_set in CODE_SETS
-            and (code_set != owner)
-        ):
+
+
+def _check_current_not_stopped(
+    v: Validator,
+    code_set: Any,
+    record: Any,
+    values: Mapping[str, Any],
+    path: str,
+    captured: datetime.date | None,
+) -> None:
+    stop = values.get("stop")
+    if values.get("status") != "current" or not is_date(stop):
+        return
+    if captured is None or stop > captured:
+        return
+
+    key = "stop" if "stop" in record else "status"
+    listed = CODE_SET_NAMES.get(code_set, "code")
+    v.fail(
+        f"the status is current, but the stop date {stop} had passed when"
+        f" the {listed} list was captured ({captured}), so the code is"
+        " deactivated: write status: deactivated, or remove the stop"
+        " date. A current code may only have a stop date still to come",
+        record,
+        key,
+        f"{path}.{key}",
+    )
+
+
+# Fields that only the records of one code set may have.
+_OWNERS: Final = {
+    "adjustment": "carc",
+    "remark_type": "rarc",
+    "family": "specialty",
+    "maps_to": "specialty",
+}
+
+
+def _check_code_set_fields(
+    v: Validator, code_set: Any, record: Any, path: str
+) -> None:
+    if code_set not in CODE_SETS:
+        return  # the schema has reported the code set already
+
+    for key, owner in _OWNERS.items():
+        if record.get(key) is not None and code_set != owner:
             v.fail(
-                f"{key!r} is only for {owner.upper()} records",
+                f"{key!r} is only for {CODE_SET_NAMES[owner]} records",
                 record,
                 key,
                 f"{path}.{key}",

@@ -26,6 +26,7 @@ Added in 0.1.0.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Final
 
 __all__ = [
     "AmbiguousCodeError",
@@ -236,6 +237,11 @@ class ReleaseIntegrityError(DenialKitError, RuntimeError):
         self.file = file
 
 
+# A message lists this many problems at most; a file with thousands would
+# otherwise make a message of megabytes.
+_LISTED_PROBLEMS: Final = 50
+
+
 class DataFileError(DenialKitError, ValueError):
     """
     A data, overlay or claim file with bad content.
@@ -244,8 +250,9 @@ class DataFileError(DenialKitError, ValueError):
     problem found, in file order.  With one problem the message starts
     with the file and line, then the field path, then what was wrong;
     with several it names the file and the count, then gives one such
-    line per problem.  For claim files it never quotes the value, which
-    may be patient data.  It is also a :class:`ValueError`.
+    line per problem, for the first 50 problems (``problems`` holds them
+    all).  For claim files it never quotes the value, which may be
+    patient data.  It is also a :class:`ValueError`.
 
     The first problem is given as ``problem``, ``file``, ``line`` and
     ``field``; further problems of the same file, each a
@@ -309,7 +316,13 @@ class DataFileError(DenialKitError, ValueError):
 
         first = DataFileError(problem, file=file, line=line, field=field)
         self.problems = (first, *others)
-        listed = "".join(f"\n  - {each}" for each in self.problems)
+        shown = self.problems[:_LISTED_PROBLEMS]
+        listed = "".join(f"\n  - {each}" for each in shown)
+        hidden = len(self.problems) - len(shown)
+        if hidden:
+            listed += (
+                f"\n  … and {hidden} more (all are in the error's problems)"
+            )
         super().__init__(
             f"{file or '<data>'}: {len(self.problems)} problems:{listed}"
         )
