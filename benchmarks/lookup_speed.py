@@ -197,7 +197,7 @@ def main() -> int:
         "attrs + release",
     ):
         print(
-            f"   {name:<16} {fmt(cold[name]):>11} {cold[name] / anchor:6.2f}x"
+            f"   {name:<19} {fmt(cold[name]):>11} {cold[name] / anchor:6.2f}x"
         )
     print(
         "   'attrs' only imports attrs; 'attrs + hashed file' also reads the"
