@@ -458,29 +458,38 @@ def test_claim_level_letter_lists_the_claim_charge_and_date(
     assert "[Date of Service]" not in text
 
 
-def test_claim_level_letter_lists_every_line_of_the_claim(
-    tmp_path: pathlib.Path,
-) -> None:
+def _claim_level_letter(
+    folder: pathlib.Path, period: tuple[str, str], dated: str
+) -> str:
     """
-    A claim-level denial on a claim with lines lists each line; a line
-    without its own date takes the claim's statement date.
+    The letter drafted for CO-50 on a claim of two lines, the first dated
+    *dated*, the second undated, with statement period *period*.
     """
-    remit = tmp_path / "claim.835"
+    remit = folder / "claim.835"
     remit.write_text(
         "ST*835*0001~BPR*I*0*C*NON************20240301~N1*PR*FAKE PLAN~"
         "N1*PE*FAKE CLINIC~CLP*FAKEACCT*4*300*0**CI*FAKEICN~"
         "CAS*CO*50*300~NM1*QC*1*TESTPATIENT*BETA****MI*FAKEMEMBER~"
-        "DTM*232*20240105~DTM*233*20240105~"
-        "SVC*HC:99213:25*100*0**1~DTM*472*20240102~"
+        f"DTM*232*{period[0]}~DTM*233*{period[1]}~"
+        f"SVC*HC:99213:25*100*0**1~DTM*472*{dated}~"
         "SVC*HC:97110*200*0**1~SE*13*0001~",
         "utf-8",
     )
-    out = tmp_path / "letters"
-
+    out = folder / "letters"
     _appeals(out, remit)
-
     [letter] = out.iterdir()
-    text = letter.read_text("utf-8")
+
+    return letter.read_text("utf-8")
+
+
+def test_claim_level_letter_lists_every_line_of_the_claim(
+    tmp_path: pathlib.Path,
+) -> None:
+    """
+    A claim-level denial lists each line of the claim; a line without
+    its own date takes the day of a one-day statement period.
+    """
+    text = _claim_level_letter(tmp_path, ("20240105", "20240105"), "20240102")
 
     assert "- 99213-25 on January 2, 2024, billed $100.00" in text
     assert "- 97110 on January 5, 2024, billed $200.00" in text
@@ -495,25 +504,10 @@ def test_claim_level_letter_does_not_guess_a_day_in_a_longer_period(
     several days keeps a placeholder: any one day of the period would be
     a guess stated as fact.
     """
-    remit = tmp_path / "claim.835"
-    remit.write_text(
-        "ST*835*0001~BPR*I*0*C*NON************20240301~N1*PR*FAKE PLAN~"
-        "N1*PE*FAKE CLINIC~CLP*FAKEACCT*4*300*0**CI*FAKEICN~"
-        "CAS*CO*50*300~NM1*QC*1*TESTPATIENT*BETA****MI*FAKEMEMBER~"
-        "DTM*232*20231201~DTM*233*20231203~"
-        "SVC*HC:99213:25*100*0**1~DTM*472*20231202~"
-        "SVC*HC:71250*200*0**1~SE*13*0001~",
-        "utf-8",
-    )
-    out = tmp_path / "letters"
-
-    _appeals(out, remit)
-
-    [letter] = out.iterdir()
-    text = letter.read_text("utf-8")
+    text = _claim_level_letter(tmp_path, ("20231201", "20231203"), "20231202")
 
     assert "- 99213-25 on December 2, 2023, billed $100.00" in text
-    assert "- 71250 on [Date of Service], billed $200.00" in text
+    assert "- 97110 on [Date of Service], billed $200.00" in text
     assert "December 1, 2023" not in text
 
 
