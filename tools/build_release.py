@@ -230,7 +230,10 @@ def _dump(document: Any) -> bytes:
 
 def _sort_key(key: str) -> tuple[int, str, int, str]:
     code_set, _, code = key.partition(":")
-    prefix, number, rest = re.fullmatch(r"([A-Z]*)(\d*)(.*)", code).groups()  # type: ignore[union-attr]
+    # The pattern matches any text, the groups splitting a code like B15.
+    found = re.fullmatch(r"([A-Z]*)(\d*)(.*)", code, re.DOTALL)
+    assert found is not None
+    prefix, number, rest = found.groups()
 
     return (CODE_SETS.index(code_set), prefix, int(number or 0), rest)
 

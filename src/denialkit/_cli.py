@@ -25,6 +25,7 @@ from .exceptions import (
     DenialKitError,
     ReleaseIntegrityError,
     RemittanceError,
+    _list_problems,
 )
 
 X12_DIR_ENV = "DENIALKIT_X12_DIR"
@@ -562,19 +563,6 @@ def _register_remit(commands: Any) -> None:
     register(commands)
 
 
-def _every_problem(error: DataFileError) -> str:
-    """
-    The error's message, listing every problem: the exception's own
-    message stops at the first fifty, but a command run to check a file
-    is there to see them all.
-    """
-    if len(error.problems) == 1:
-        return str(error)
-    listed = "".join(f"\n  - {problem}" for problem in error.problems)
-
-    return f"{error.file or '<data>'}: {len(error.problems)} problems:{listed}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """
     Run the command line; returns the exit status.
@@ -594,7 +582,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"denialkit: {exc}", file=sys.stderr)
         return 1
     except DataFileError as exc:
-        print(f"denialkit: error: {_every_problem(exc)}", file=sys.stderr)
+        # A command run to check a file lists every problem; the
+        # exception's own message stops at the first fifty.
+        print(f"denialkit: error: {_list_problems(exc)}", file=sys.stderr)
         return 2
     except (DenialKitError, ValueError) as exc:
         print(f"denialkit: error: {exc}", file=sys.stderr)

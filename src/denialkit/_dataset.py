@@ -575,11 +575,7 @@ class Dataset:
         release.
         """
         if record._origin is not self._origins.get(record.code_set):
-            editorial = record.editorial
-            if editorial is None:
-                return None
-            appeal = editorial.appeal
-            return appeal.action, appeal.letter_argument, appeal.evidence
+            return record_guidance(record)
         entry = self._raw_editorial().get(record.key)
         if entry is None:
             return None
@@ -615,3 +611,18 @@ class Dataset:
 
 
 __all__ = ["Dataset"]
+
+
+def record_guidance(
+    record: DenialCode,
+) -> tuple[str, str, tuple[str, ...]] | None:
+    """
+    ``(action, letter argument, evidence)`` of *record*'s own editorial
+    guidance, ``None`` when it has none.
+    """
+    editorial = record.editorial
+    if editorial is None:
+        return None
+    appeal = editorial.appeal
+
+    return appeal.action, appeal.letter_argument, appeal.evidence

@@ -6,14 +6,14 @@ LookupError`` or ``except ValueError`` keeps working in code that does not
 know denialkit::
 
     DenialKitError
-    ├── CodeSyntaxError (ValueError)          a code string of no known form
+    ├── CodeSyntaxError (ValueError)          a code of no known form
     ├── UnknownCodeError (LookupError)        no such code in the release
-    ├── AmbiguousCodeError (LookupError)      a bare code in two code sets
+    ├── AmbiguousCodeError (LookupError)      a bare code in two sets
     ├── UnknownReleaseError (LookupError)     no such dataset release
     ├── ReleaseIntegrityError (RuntimeError)  a release file was altered
-    ├── DataFileError (ValueError)            a bad data/overlay/claim file
-    ├── MissingFieldsError (ValueError)       a letter with unfilled fields
-    ├── TemplateError (ValueError)            a section that cannot render
+    ├── DataFileError (ValueError)            a bad data or claim file
+    ├── MissingFieldsError (ValueError)       a letter missing fields
+    ├── TemplateError (ValueError)            a broken letter section
     └── RemittanceError (ValueError)          an 835 read in strict mode
 
 Messages name codes, releases, files and field paths, never values from a
@@ -316,16 +316,24 @@ class DataFileError(DenialKitError, ValueError):
 
         first = DataFileError(problem, file=file, line=line, field=field)
         self.problems = (first, *others)
-        shown = self.problems[:_LISTED_PROBLEMS]
-        listed = "".join(f"\n  - {each}" for each in shown)
-        hidden = len(self.problems) - len(shown)
-        if hidden:
-            listed += (
-                f"\n  … and {hidden} more (all are in the error's problems)"
-            )
-        super().__init__(
-            f"{file or '<data>'}: {len(self.problems)} problems:{listed}"
-        )
+        super().__init__(_list_problems(self, limit=_LISTED_PROBLEMS))
+
+
+def _list_problems(error: DataFileError, *, limit: int | None = None) -> str:
+    """
+    *error*'s problems as one message: the file and the count, then a
+    line per problem, up to *limit* of them.
+    """
+    if len(error.problems) == 1:
+        return str(error.problems[0])
+    shown = error.problems[:limit]
+    listed = "".join(f"\n  - {each}" for each in shown)
+    hidden = len(error.problems) - len(shown)
+    if hidden:
+        rest = f"{hidden} more (all are in the error's problems)"
+        listed += f"\n  … and {rest}"
+
+    return f"{error.file or '<data>'}: {len(error.problems)} problems:{listed}"
 
 
 class MissingFieldsError(DenialKitError, ValueError):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._codes import CodeRef, DenialCode
+from .._dataset import record_guidance
 from ..exceptions import TemplateError
 from ._clock import PayerType, appeal_deadline
 from ._templates import AppealTemplate, LetterKind, Section
@@ -458,12 +459,8 @@ def _guidance(
     # (action, letter argument, evidence) of the record's appeal guidance.
     if dataset is not None:
         return dataset._appeal_guidance(record)
-    editorial = record.editorial
-    if editorial is None:
-        return None
-    appeal = editorial.appeal
 
-    return appeal.action, appeal.letter_argument, appeal.evidence
+    return record_guidance(record)
 
 
 def _record(

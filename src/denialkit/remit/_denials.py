@@ -407,15 +407,14 @@ def reworks_earlier(claim: Claim, adjustment: Adjustment) -> bool:
     Whether an adjustment corrects or undoes an earlier adjudication, so
     there is nothing in it to appeal.
 
-    True for group ``CR`` (corrections and reversals, used before 5010),
-    for any adjustment on a reversal (claim status 22), which takes back
-    an earlier payment, and for a negative amount, which undoes an
-    earlier reduction.
+    True for group ``CR`` (corrections and reversals, used before 5010)
+    and for any adjustment on a reversal (claim status 22), which takes
+    back an earlier payment.  Negative adjustments, which undo an earlier
+    reduction, are not denials at all, so they never get here.
     """
     return (
         adjustment.group.upper() == _CORRECTION_GROUP
         or claim.status.is_reversal
-        or _is_negative(adjustment)
     )
 
 

@@ -4,9 +4,9 @@ Advanced diagnostic imaging procedure codes: CT, MR, PET, nuclear medicine.
 The ranges are data, edited in ``data/imaging/advanced-imaging.yaml`` and
 shipped as ``advanced_imaging.json`` beside this module (rebuild it with
 ``python -m denialkit.remit._build_imaging``).  The definition follows
-MIPPA 2008 as CMS applies it to advanced diagnostic imaging
-(https://www.cms.gov/Medicare/Provider-Enrollment-and-Certification/MedicareProviderSupEnroll/AdvancedDiagnosticImagingAccreditation.html);
-each range names its own source.
+MIPPA 2008 as CMS applies it to advanced diagnostic imaging (CMS's
+accreditation page, cited as ``definition`` in that data file); each
+range names its own source.
 
 Known limits: the ranges span some unassigned numbers, and imaging codes
 created after the cited sources are not listed, so they read as not
